@@ -1,0 +1,100 @@
+# Gobierno Abierto Quito. `make run` serves the portal; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+MANAGE := $(VPY) manage.py
+PORT ?= 8000
+GUNICORN_WORKERS ?= 2
+GUNICORN_THREADS ?= 4
+
+# Python >= 3.12: $(PYTHON) if given; else the first of python3.14 … python3 that really runs and is new
+# enough (pyenv shims that refuse to run are skipped); else the newest such interpreter pyenv has installed.
+define FIND_PYTHON
+ok() { "$$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }; \
+for c in python3.14 python3.13 python3.12 python3; do \
+  p=$$(command -v $$c 2>/dev/null) && ok "$$p" && { echo "$$p"; exit 0; }; \
+done; \
+root=$$(pyenv root 2>/dev/null || echo "$${PYENV_ROOT:-$$HOME/.pyenv}"); \
+for d in $$(ls -1d "$$root"/versions/3.* 2>/dev/null | sort -t/ -k1,1 -V -r); do \
+  ok "$$d/bin/python3" && { echo "$$d/bin/python3"; exit 0; }; \
+done; \
+exit 1
+endef
+
+PYTHON ?= $(shell $(FIND_PYTHON))
+
+.PHONY: help run test setup lint format messages clean
+
+help:
+	@echo "make run   - set everything up and serve the portal on http://127.0.0.1:$(PORT)"
+	@echo "make test  - set everything up and run the whole test suite"
+
+$(VENV)/.python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.12 or newer is needed and none was found. Install it (for example 'pyenv install 3.13')"; \
+	  echo "or point to it: make run PYTHON=/path/to/python3.13"; exit 1; fi
+	@echo "Using $(PYTHON)"
+	"$(PYTHON)" -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed-run: pyproject.toml $(VENV)/.python
+	$(VPY) -m pip install --quiet .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.python
+	$(VPY) -m pip install --quiet ".[dev]"
+	@touch $(VENV)/.installed-run $@
+
+# A local secret key, generated once, so `make run` serves with debug off like production.
+.secret_key: | $(VENV)/.python
+	@$(VPY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+.demo_password: | $(VENV)/.python
+	@$(VPY) -c 'import secrets; print("quito-" + secrets.token_urlsafe(6))' > $@
+	@chmod 600 $@
+
+run: export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
+run: export DEMO_PASSWORD ?= $(shell cat .demo_password 2>/dev/null)
+run: $(VENV)/.installed-run .secret_key .demo_password
+	@$(MAKE) --no-print-directory _serve
+
+_serve: export DJANGO_SECRET_KEY ?= $(shell cat .secret_key)
+_serve: export DEMO_PASSWORD ?= $(shell cat .demo_password)
+_serve:
+	$(MANAGE) migrate --noinput
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv -v 0; \
+	  else echo "gettext is not installed: using the committed translation catalogues"; fi
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) load_quito_plan
+	$(MANAGE) seed_demo
+	@echo
+	@echo "  Gobierno Abierto Quito: http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)"
+	@echo "  Administration:         http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Demo password:          $$DEMO_PASSWORD  (file .demo_password)"
+	@echo
+	$(VENV)/bin/gunicorn quito_ga.wsgi --bind 127.0.0.1:$(PORT) --workers $(GUNICORN_WORKERS) \
+	  --threads $(GUNICORN_THREADS) --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: export DJANGO_SECRET_KEY ?= test-only-secret-key-that-is-long-enough-for-django-checks-0123456789
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
+	$(MANAGE) collectstatic --noinput -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djade $$(find templates -name '*.html')
+
+messages: $(VENV)/.installed-dev
+	$(MANAGE) makemessages -l es -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

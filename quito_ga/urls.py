@@ -1,0 +1,34 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from quito_ga import views
+
+admin.site.site_header = _("Gobierno Abierto Quito — Administration")
+admin.site.site_title = _("Gobierno Abierto Quito — Administration")
+admin.site.index_title = _("Back office")
+
+handler400 = "quito_ga.views.bad_request"
+handler403 = "quito_ga.views.permission_denied"
+handler404 = "quito_ga.views.page_not_found"
+handler500 = "quito_ga.views.server_error"
+
+urlpatterns = [
+    path("salud/", views.health, name="health"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path(
+        "accesibilidad/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
+    path("admin/", admin.site.urls),
+    path("", include("commitments.urls")),
+    path("consejo/", include("council.urls")),
+    path("propuestas/", include("proposals.urls")),
+    prefix_default_language=False,
+)

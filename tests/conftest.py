@@ -1,0 +1,91 @@
+"""Test-only settings and the browser harness (headless Chromium through Playwright, axe-core)."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make there are
+# still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# CI (and anyone who sets REQUIRE_BROWSER=1) must never skip the browser journeys silently.
+REQUIRE_BROWSER = os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_BROWSER") == "1"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.DEMO_PASSWORD = "demo-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _chromium_or_skip():
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    reason = f"Chromium not found at {CHROMIUM}: install it with 'apt-get install -y chromium'"
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (browser tests may not be skipped in CI)")
+    pytest.skip(reason)
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium_or_skip()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if REQUIRE_BROWSER:
+            pytest.fail("Playwright is not installed (browser tests may not be skipped in CI)")
+        pytest.skip("Playwright is not installed: pip install '.[dev]'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="es-EC")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def assert_accessible():
+    """Run axe-core on the page and fail on any WCAG 2.x A or AA violation, listing them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        violations = results.response["violations"]
+        if violations:
+            lines = []
+            for violation in violations:
+                targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+                lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+            pytest.fail(f"axe-core found {len(violations)} violation(s) on {page.url}:\n" + "\n".join(lines))
+
+    return check
