@@ -1,8 +1,14 @@
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+import logging
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -38,4 +44,11 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        # The database is down: a friendly 503, rendered without the request because the context processors
+        # would need the database.
+        logger.error("Database unavailable while serving %s %s", request.method, request.path)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
     return _error(request, "500.html", 500)
