@@ -25,11 +25,12 @@ endef
 
 PYTHON ?= $(shell $(FIND_PYTHON))
 
-.PHONY: help run test setup lint format messages clean
+.PHONY: help run test lint messages clean bench _serve
 
 help:
 	@echo "make run   - set everything up and serve the portal on http://127.0.0.1:$(PORT)"
 	@echo "make test  - set everything up and run the whole test suite"
+	@echo "make bench - benchmark every public page at 1x and 100x data (needs DATABASE_URL and wrk)"
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -98,3 +99,9 @@ messages: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Every public page against the stack's floor at 1x and 100x data (needs DATABASE_URL and wrk).
+bench: export DJANGO_SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+bench: $(VENV)/.installed-run
+	@[ -n "$$DATABASE_URL" ] || { echo "make bench needs DATABASE_URL naming a PostgreSQL server"; exit 1; }
+	$(VPY) bench/run.py $(BENCH_ARGS)

@@ -24,6 +24,8 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DJANGO_DEBUG")
 HTTPS = env_bool("DJANGO_HTTPS")
+# Adds /bench/ping/, the trivial view `make bench` compares every page with.
+BENCHMARK = env_bool("DJANGO_BENCHMARK")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

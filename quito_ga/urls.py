@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -18,6 +19,8 @@ handler500 = "quito_ga.views.server_error"
 urlpatterns = [
     path("salud/", views.health, name="health"),
 ]
+if settings.BENCHMARK:
+    urlpatterns.append(path("bench/ping/", views.ping))
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

@@ -26,6 +26,11 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def ping(request):
+    """The benchmark's floor: a view that does nothing, behind the same middleware as every page."""
+    return HttpResponse("pong", content_type="text/plain")
+
+
 def _error(request, template, status):
     return render(request, template, status=status)
 

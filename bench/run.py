@@ -1,0 +1,279 @@
+"""Benchmark every public page against the stack's own floor, at 1x and 100x data.
+
+Usage: DATABASE_URL=postgres://… python bench/run.py [--scales 1 100] [--duration 10] [--connections 8]
+Creates its own database next to the one DATABASE_URL names, serves the portal with gunicorn as the README
+recommends for production (debug off), drives each page with wrk on 127.0.0.1 only, and writes
+bench/results.json. Cleans up its database and processes, whatever happens.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WRK_SCRIPT = ROOT / "bench" / "report.lua"
+# gunicorn as recommended in the README for one 2-core app server.
+GUNICORN = ["--workers", "3", "--threads", "4", "--worker-class", "gthread", "--keep-alive", "5"]
+
+# The same Django process that seeds the data tells which pages exist and how many queries each runs.
+PROBE = r"""
+import json, gzip, re
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+def first(model_path, field, **filters):
+    from django.apps import apps
+    model = apps.get_model(model_path)
+    return model.objects.filter(**filters).order_by("pk").values_list(field, flat=True).first()
+
+def url(name, **kwargs):
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+pages = {"trivial view": "/bench/ping/", "static file": None}
+candidates = [
+    ("home", lambda: url("home")),
+    ("plan", lambda: url("commitments:plan-detail", slug=first("commitments.ActionPlan", "slug", is_current=True))),
+    ("commitment list", lambda: url("commitments:commitment-list")),
+    ("commitment detail", lambda: url("commitments:commitment-detail", code=first("commitments.Commitment", "code"))),
+    ("council", lambda: url("council:council-home")),
+    ("session detail", lambda: url("council:session-detail", number=first("council.Session", "number"))),
+    ("proposal list", lambda: url("proposals:proposal-list")),
+    ("proposal search", lambda: (url("proposals:proposal-list") or "") + "?q=participacion+ciudadana"),
+    ("proposal detail", lambda: url("proposals:proposal-detail", code=first("proposals.Proposal", "tracking_code", is_hidden=False))),
+    ("open data", lambda: url("opendata:dataset-list")),
+    ("API list", lambda: url("api:commitment-list") if url("api:commitment-list") else None),
+]
+for label, make in candidates:
+    try:
+        value = make()
+    except Exception:
+        value = None
+    if value and not value.startswith("?"):
+        pages[label] = value
+
+client = Client(HTTP_HOST="127.0.0.1")
+report = {}
+for label, path in pages.items():
+    if path is None:
+        continue
+    client.get(path)  # warm caches the same way the load test will
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assets = []
+    if "html" in response.get("Content-Type", ""):
+        text = body.decode()
+        assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text) + re.findall(r'<script[^>]+src="([^"]+)"', text)
+    report[label] = {
+        "path": path, "status": response.status_code, "queries": len(queries),
+        "bytes": len(body), "gzip_bytes": len(gzip.compress(body, 6)), "assets": assets,
+    }
+from django.apps import apps
+counts = {}
+for name in ["commitments.Commitment", "commitments.Milestone", "commitments.ProgressUpdate", "council.Session", "proposals.Proposal"]:
+    try:
+        counts[name] = apps.get_model(name).objects.count()
+    except LookupError:
+        pass
+print("PROBE" + json.dumps({"pages": report, "counts": counts}))
+"""
+
+
+def fail(message):
+    sys.exit(f"bench: {message}")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_database_url(base_url):
+    parts = urlsplit(base_url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        fail("DATABASE_URL must name a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/quito_ga")
+    name = (parts.path.lstrip("/") or "quito_ga") + "_bench"
+    return urlunsplit(parts._replace(path="/" + name)), name, urlunsplit(parts._replace(path="/postgres"))
+
+
+def recreate_database(admin_url, name, drop_only=False):
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if not drop_only:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def probe(env):
+    result = subprocess.run([PYTHON, "-c", PROBE], cwd=ROOT, env=env, check=False, capture_output=True, text=True)
+    if result.returncode:
+        fail(f"probing the pages failed:\n{result.stderr[-3000:]}")
+    output = result.stdout
+    line = next(line for line in output.splitlines() if line.startswith("PROBE"))
+    return json.loads(line[len("PROBE") :])
+
+
+def start_server(env, port):
+    process = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "quito_ga.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/salud/", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.5)
+    stop_server(process)
+    fail("gunicorn did not become healthy within 60 s")
+    return None
+
+
+def stop_server(process):
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wrk(url, duration, connections):
+    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", url], check=True, capture_output=True)  # warm-up
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(WRK_SCRIPT), url],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    match = re.search(r"^JSON (.*)$", output, re.MULTILINE)
+    return json.loads(match.group(1))
+
+
+def asset_bytes(port, paths):
+    total = 0
+    for path in paths:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            total += len(response.read())
+    return total
+
+
+def measure_scale(scale, env, port, args):
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_quito_plan")
+    started = time.monotonic()
+    manage(env, "seed_demo", "--scale", str(scale))
+    seed_seconds = time.monotonic() - started
+    info = probe(env)
+    static_path = (
+        "/static/" + json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())["paths"]["css/portal.css"]
+    )
+    server = start_server(env, port)
+    rows = {}
+    try:
+        for label, page in info["pages"].items():
+            result = wrk(f"http://127.0.0.1:{port}{page['path']}", args.duration, args.connections)
+            page["asset_gzip_bytes"] = asset_bytes(port, page.pop("assets"))
+            rows[label] = {**page, **result}
+        rows["static file"] = {"path": static_path, "queries": 0, "status": 200}
+        rows["static file"].update(wrk(f"http://127.0.0.1:{port}{static_path}", args.duration, args.connections))
+    finally:
+        stop_server(server)
+    floor = rows["trivial view"]
+    for row in rows.values():
+        row["rps_ratio"] = round(row["rps"] / floor["rps"], 2) if floor["rps"] else None
+        row["p95_ratio"] = round(row["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
+    return {"scale": scale, "seed_seconds": round(seed_seconds, 1), "counts": info["counts"], "pages": rows}
+
+
+def print_table(result):
+    print(f"\n== scale {result['scale']} · seeded in {result['seed_seconds']} s · {result['counts']}")
+    header = f"{'page':<18} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'x rps':>5} {'x p95':>5} {'SQL':>4} {'gz kB':>6} {'+assets':>7}"
+    print(header)
+    print("-" * len(header))
+    for label, row in result["pages"].items():
+        gz = row.get("gzip_bytes")
+        total = (gz or 0) + (row.get("asset_gzip_bytes") or 0)
+        print(
+            f"{label:<18} {row['rps']:>8.0f} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['rps_ratio']:>5} "
+            f"{row['p95_ratio']:>5} {row['queries']:>4} {(gz or 0) / 1024:>6.1f} {total / 1024:>7.1f}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of measurement per page")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        fail("set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there")
+    if not shutil.which("wrk"):
+        fail("wrk is not installed: apt-get install -y wrk")
+    url, name, admin_url = bench_database_url(os.environ["DATABASE_URL"])
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-only-secret-key-" + "x" * 40,
+        "DJANGO_BENCHMARK": "1",
+        "DJANGO_SETTINGS_MODULE": "quito_ga.settings",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DEMO_PASSWORD": "bench-demo-password",
+    }
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    port = free_port()
+    results = []
+    try:
+        for scale in args.scales:
+            recreate_database(admin_url, name)
+            results.append(measure_scale(scale, env, port, args))
+            print_table(results[-1])
+    finally:
+        recreate_database(admin_url, name, drop_only=True)
+    output = {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "gunicorn": " ".join(GUNICORN),
+        "wrk": f"-t2 -c{args.connections} -d{args.duration}s after a 2 s warm-up",
+        "cpus": os.cpu_count(),
+        "results": results,
+        "median_rps_ratio": {
+            str(r["scale"]): statistics.median(p["rps_ratio"] for p in r["pages"].values()) for r in results
+        },
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(output, indent=2, ensure_ascii=False))
+    print("\nWritten to bench/results.json")
+
+
+if __name__ == "__main__":
+    main()
