@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from quito_ga.middleware import invalidate_page_cache
+
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "quito-plan-2022-2023.json"
 
 
@@ -31,4 +33,5 @@ class Command(BaseCommand):
             for app_config, load in app_loaders("load_plan_facts"):
                 summary = load(data)
                 self.stdout.write(f"{app_config.verbose_name}: {summary}")
+        invalidate_page_cache()
         self.stdout.write(self.style.SUCCESS("Quito's plan facts are loaded."))

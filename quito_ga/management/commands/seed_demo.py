@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quito_ga.management.commands.load_quito_plan import app_loaders
+from quito_ga.middleware import invalidate_page_cache
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 result = seed(scale=scale, password=password)
                 accounts.extend(result.get("accounts", []))
                 self.stdout.write(f"{app_config.verbose_name}: {result.get('summary', '')}")
+        invalidate_page_cache()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS("Demonstration data is in place."))
         if accounts:
             self.stdout.write("Demo accounts (password from DEMO_PASSWORD): " + ", ".join(accounts))
