@@ -37,6 +37,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"  # noqa: S105
 
+# How many reverse proxies (nginx, a load balancer) stand in front of the app servers and append to
+# X-Forwarded-For; 0 when gunicorn faces the clients directly. Rate limits and login lockouts use the address.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -128,6 +131,7 @@ AXES_COOLOFF_TIME = 1  # hours; an administrator can unlock sooner in the admin 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_CLIENT_IP_CALLABLE = "quito_ga.middleware.client_ip"
 
 # Anonymous pages are served from the cache until any content changes (every save invalidates them). Only
 # on by default with Redis: per-process memory caches cannot be invalidated across gunicorn workers.

@@ -108,3 +108,21 @@ def test_database_outage_gets_a_friendly_503_in_the_users_language(url, text):
     content = response.content.decode()
     assert text in content
     assert "Traceback" not in content
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.1, 203.0.113.9", "198.51.100.1"),
+        (2, "203.0.113.9", "10.0.0.2"),
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(rf, settings, proxies, forwarded, expected):
+    from quito_ga.middleware import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
