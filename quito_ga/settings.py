@@ -53,12 +53,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "axes",
     "quito_ga",
     "commitments",
     "council",
     "proposals",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +135,28 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "quito_ga.middleware.client_ip"
+
+# The read-only open-data API (opendata/api.py): public, unauthenticated, JSON only, paginated.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gobierno Abierto Quito API",
+    "DESCRIPTION": "Read-only open data of Quito's open-government action plans (CC BY 4.0).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "CompletionEnum": "commitments.models.Completion",
+        "MilestoneStatusEnum": "commitments.models.Milestone.Status",
+        "PlanStatusEnum": "commitments.models.ActionPlan.Status",
+    },
+}
 
 # Anonymous pages are served from the cache until any content changes (every save invalidates them). Only
 # on by default with Redis: per-process memory caches cannot be invalidated across gunicorn workers.

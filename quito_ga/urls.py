@@ -18,6 +18,7 @@ handler500 = "quito_ga.views.server_error"
 
 urlpatterns = [
     path("salud/", views.health, name="health"),
+    path("api/v1/", include("opendata.api")),
 ]
 if settings.BENCHMARK:
     urlpatterns.append(path("bench/ping/", views.ping))
@@ -33,5 +34,6 @@ urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
     path("consejo/", include("council.urls")),
     path("propuestas/", include("proposals.urls")),
+    path("datos/", include("opendata.urls")),
     prefix_default_language=False,
 )

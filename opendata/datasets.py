@@ -1,0 +1,176 @@
+"""The published datasets: one entry per resource, shared by /datos/, its downloads and the API."""
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers as drf
+
+from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, ProgressUpdate
+from opendata import serializers
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CHUNK = 1000
+
+FIELD_TYPES = [
+    (drf.BooleanField, _("boolean")),
+    (drf.IntegerField, _("integer")),
+    (drf.DecimalField, _("decimal number")),
+    (drf.DateTimeField, _("date and time (ISO 8601)")),
+    (drf.DateField, _("date (ISO 8601)")),
+    (drf.URLField, _("address (URL)")),
+    (drf.HyperlinkedIdentityField, _("address (URL)")),
+    (drf.HyperlinkedRelatedField, _("address (URL)")),
+    (serializers.PageField, _("address (URL)")),
+    (drf.ManyRelatedField, _("list of identifiers")),
+    (drf.PrimaryKeyRelatedField, _("integer")),
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    basename: str
+    title: Promise
+    description: Promise
+    serializer: type
+    queryset: Callable[[], QuerySet]
+    updated_field: str | None = None
+    lookup_field: str = "pk"
+    filterset_fields: dict = field(default_factory=dict)
+
+    def columns(self):
+        result = []
+        for name, serializer_field in self.serializer().fields.items():
+            kind = next((label for cls, label in FIELD_TYPES if isinstance(serializer_field, cls)), _("text"))
+            result.append(Column(name, kind, serializer_field.help_text or ""))
+        return result
+
+    def rows(self, request):
+        """Yield each record as the API would give it, reading the database in chunks."""
+        serializer = self.serializer(context={"request": request})
+        for instance in self.queryset().iterator(chunk_size=CHUNK):
+            yield serializer.to_representation(instance)
+
+    def csv_lines(self, request):
+        """Yield the CSV file: UTF-8 with a BOM, so spreadsheets read accents right."""
+        buffer = _Line()
+        writer = csv.writer(buffer)
+        names = [column.name for column in self.columns()]
+        yield "\ufeff" + writer.writerow(names)
+        for row in self.rows(request):
+            yield writer.writerow([_flat(row[name]) for name in names])
+
+    def json_chunks(self, request):
+        yield "["
+        for index, row in enumerate(self.rows(request)):
+            yield ("," if index else "") + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
+        yield "]\n"
+
+
+class _Line:
+    def write(self, value):
+        return value
+
+
+def _flat(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return value
+
+
+def last_updated(datasets):
+    """The latest change of each dataset that records one, in one query per such dataset."""
+    return {
+        dataset.slug: dataset.queryset().model.objects.aggregate(latest=Max(dataset.updated_field))["latest"]
+        for dataset in datasets
+        if dataset.updated_field
+    }
+
+
+DATASETS = [
+    Dataset(
+        "instituciones",
+        "organization",
+        _("Organizations"),
+        _("Municipal secretariats, universities and civil-society organisations that take part in the plans."),
+        serializers.OrganizationSerializer,
+        lambda: Organization.objects.order_by("name"),
+        lookup_field="slug",
+        filterset_fields={"kind": ["exact"]},
+    ),
+    Dataset(
+        "planes",
+        "plan",
+        _("Action plans"),
+        _("Quito's open-government action plans, with their overall progress."),
+        serializers.ActionPlanSerializer,
+        lambda: ActionPlan.objects.with_progress().order_by("number"),
+        lookup_field="slug",
+        filterset_fields={"status": ["exact"], "is_current": ["exact"]},
+    ),
+    Dataset(
+        "compromisos",
+        "commitment",
+        _("Commitments"),
+        _("Every commitment with its texts, institutions, OGP values, progress, status and assessments."),
+        serializers.CommitmentSerializer,
+        lambda: (
+            Commitment.objects.published()
+            .select_related("plan", "lead")
+            .prefetch_related("co_responsible", "ogp_values")
+            .with_progress_summary()
+            .order_by("code")
+        ),
+        lookup_field="code",
+        filterset_fields={"plan__slug": ["exact"], "lead__slug": ["exact"], "ogp_values__key": ["exact"]},
+    ),
+    Dataset(
+        "hitos",
+        "milestone",
+        _("Milestones"),
+        _("The stages of every roadmap with planned and revised dates, current progress and delay."),
+        serializers.MilestoneSerializer,
+        lambda: Milestone.objects.select_related("commitment", "responsible").order_by("commitment__code", "order"),
+        updated_field="last_reported_on",
+        filterset_fields={"commitment__code": ["exact"], "responsible__slug": ["exact"], "status": ["exact"]},
+    ),
+    Dataset(
+        "avances",
+        "progressupdate",
+        _("Progress reports"),
+        _("Every dated progress report on a milestone, newest first."),
+        serializers.ProgressUpdateSerializer,
+        lambda: ProgressUpdate.objects.select_related("milestone__commitment").order_by("-reported_on", "-pk"),
+        updated_field="created_at",
+        filterset_fields={"milestone": ["exact"], "milestone__commitment__code": ["exact"], "status": ["exact"]},
+    ),
+    Dataset(
+        "evidencias",
+        "evidence",
+        _("Evidence"),
+        _("Documents and links that prove reported progress: metadata and address of each."),
+        serializers.EvidenceSerializer,
+        lambda: Evidence.objects.select_related("update__milestone__commitment").order_by("-dated_on", "-pk"),
+        updated_field="created_at",
+        filterset_fields={"update__milestone__commitment__code": ["exact"]},
+    ),
+]
+BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}

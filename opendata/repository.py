@@ -1,0 +1,138 @@
+"""The OGP evidence repository of a plan: a folder per commitment with its evidence files, and a dated index."""
+
+import csv
+import io
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from commitments.models import Evidence, Milestone, ProgressUpdate
+
+INDEX_COLUMNS = ["commitment", "milestone", "milestone_title", "kind", "date", "progress", "status", "text", "document"]
+
+
+@dataclass
+class Entry:
+    commitment: str
+    milestone: int
+    milestone_title: str
+    kind: str
+    date: object
+    progress: object = ""
+    status: str = ""
+    text: str = ""
+    document: str = ""
+
+
+def commitments_of(plan):
+    updates = ProgressUpdate.objects.order_by("reported_on", "pk").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.order_by("dated_on", "pk"))
+    )
+    milestones = Milestone.objects.order_by("order").prefetch_related(Prefetch("updates", queryset=updates))
+    return plan.commitments.order_by("code").prefetch_related(Prefetch("milestones", queryset=milestones))
+
+
+def evidence_path(commitment, milestone, evidence):
+    name = slugify(evidence.title)[:60] or "evidencia"
+    return f"{commitment.code}/{milestone.order:02d}-{evidence.pk}-{name}{Path(evidence.file.name).suffix.lower()}"
+
+
+def build(plan):
+    """Return the index entries and the evidence files as (path in the repository, stored file)."""
+    entries, files = [], []
+    for commitment in commitments_of(plan):
+        for milestone in commitment.milestones.all():
+            base = {"commitment": commitment.code, "milestone": milestone.order, "milestone_title": milestone.title}
+            for update in milestone.updates.all():
+                entries.append(
+                    Entry(**base, kind=_("progress report"), date=update.reported_on, progress=update.progress,
+                          status=update.get_status_display(), text=update.note)
+                )  # fmt: skip
+                for evidence in update.evidence.all():
+                    document = evidence.url
+                    if evidence.file:
+                        document = evidence_path(commitment, milestone, evidence)
+                        files.append((document, evidence.file))
+                    entries.append(
+                        Entry(
+                            **base, kind=_("evidence"), date=evidence.dated_on, text=evidence.title, document=document
+                        )
+                    )
+            entries.extend(verification_entries(milestone, base))
+    return entries, files
+
+
+def verification_entries(milestone, base):
+    """The council's verifications of the milestone, when the council app records them."""
+    reviews = getattr(milestone, "council_reviews", None)
+    if reviews is None:
+        return []
+    return [
+        Entry(**base, kind=_("council verification"), date=review.session.date, status=review.get_outcome_display(),
+              text=review.note)
+        for review in reviews
+    ]  # fmt: skip
+
+
+def index_csv(entries):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(INDEX_COLUMNS)
+    for entry in entries:
+        writer.writerow([getattr(entry, column) for column in INDEX_COLUMNS])
+    return "\ufeff" + buffer.getvalue()
+
+
+def index_html(plan, entries, generated_at):
+    return render_to_string(
+        "opendata/repository_index.html", {"plan": plan, "entries": entries, "generated_at": generated_at}
+    )
+
+
+def folder_name(plan, generated_at):
+    return f"repositorio-{plan.slug}-{generated_at:%Y-%m-%d}"
+
+
+def write_zip(plan, target):
+    """Write the repository as a ZIP into the binary file `target`, copying evidence files in chunks."""
+    generated_at = timezone.localtime()
+    entries, files = build(plan)
+    root = folder_name(plan, generated_at)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{root}/indice.csv", index_csv(entries))
+        archive.writestr(f"{root}/indice.html", index_html(plan, entries, generated_at))
+        for path, stored in files:
+            with stored.open("rb") as source, archive.open(f"{root}/{path}", "w") as destination:
+                shutil.copyfileobj(source, destination, 1024 * 1024)
+    return root
+
+
+def zip_file(plan):
+    """The repository as a ZIP in a temporary file on disk (never the whole archive in memory)."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
+    write_zip(plan, target)
+    target.seek(0)
+    return target
+
+
+def write_directory(plan, directory):
+    generated_at = timezone.localtime()
+    entries, files = build(plan)
+    root = Path(directory) / folder_name(plan, generated_at)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "indice.csv").write_text(index_csv(entries), encoding="utf-8")
+    (root / "indice.html").write_text(index_html(plan, entries, generated_at), encoding="utf-8")
+    for path, stored in files:
+        destination = root / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with stored.open("rb") as source, open(destination, "wb") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+    return root, len(entries), len(files)
