@@ -52,8 +52,9 @@ def test_repository_of_an_unknown_plan_is_not_found(client):
 
 
 def test_export_repository_command_writes_the_same_tree(tmp_path, plan_with_evidence):
-    call_command("export_repository", plan_with_evidence.slug, str(tmp_path))
-    (root,) = tmp_path.iterdir()
+    target = tmp_path / "export"
+    call_command("export_repository", plan_with_evidence.slug, str(target))
+    (root,) = target.iterdir()
     assert (root / "indice.csv").exists()
     assert (root / "indice.html").exists()
     assert len(list((root / "ECQTO0005").iterdir())) == 1
