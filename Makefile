@@ -25,12 +25,13 @@ endef
 
 PYTHON ?= $(shell $(FIND_PYTHON))
 
-.PHONY: help run test lint messages clean bench _serve
+.PHONY: help run test lint messages clean bench loadtest faulttest _serve
 
 help:
 	@echo "make run   - set everything up and serve the portal on http://127.0.0.1:$(PORT)"
 	@echo "make test  - set everything up and run the whole test suite"
 	@echo "make bench - benchmark every public page at 1x and 100x data (needs DATABASE_URL and wrk)"
+	@echo "make loadtest / make faulttest - realistic load at 100x data, with database and cache faults"
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -105,3 +106,20 @@ bench: export DJANGO_SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijkl
 bench: $(VENV)/.installed-run
 	@[ -n "$$DATABASE_URL" ] || { echo "make bench needs DATABASE_URL naming a PostgreSQL server"; exit 1; }
 	$(VPY) bench/run.py $(BENCH_ARGS)
+
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.python
+	$(VPY) -m pip install --quiet ".[load]"
+	@touch $@
+
+# A realistic mix for 5 minutes at 100x data; with LOAD_ARGS=--scale-out, two app servers behind nginx.
+loadtest: export DJANGO_SECRET_KEY ?= load-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+loadtest: $(VENV)/.installed-run $(VENV)/.installed-load
+	@[ -n "$$DATABASE_URL" ] || { echo "make loadtest needs DATABASE_URL naming a PostgreSQL server"; exit 1; }
+	$(VPY) bench/loadtest.py $(LOAD_ARGS)
+
+# The same load while PostgreSQL is restarted, then while Redis is stopped.
+faulttest: export DJANGO_SECRET_KEY ?= load-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+faulttest: $(VENV)/.installed-run $(VENV)/.installed-load
+	@[ -n "$$DATABASE_URL" ] || { echo "make faulttest needs DATABASE_URL naming a PostgreSQL server"; exit 1; }
+	$(VPY) bench/loadtest.py --fault postgres $(LOAD_ARGS)
+	$(VPY) bench/loadtest.py --fault redis $(LOAD_ARGS)
