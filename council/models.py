@@ -184,6 +184,39 @@ class SessionQuerySet(models.QuerySet):
             attending=Count("attendances", filter=Q(attendances__status__in=Attendance.COUNTS_FOR_QUORUM)),
         )
 
+    def for_list(self):
+        return self.with_quorum().with_published_minutes().order_by("-scheduled_on", "-number")
+
+    def for_detail_page(self):
+        return self.with_quorum().prefetch_related(
+            models.Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("commitment", "milestone__commitment").prefetch_related(
+                    models.Prefetch("agreements", queryset=Agreement.objects.select_related("session"))
+                ),
+            ),
+            models.Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("member__organization").order_by(
+                    "member__sector", "member__role", "member__name"
+                ),
+            ),
+            models.Prefetch(
+                "agreements",
+                queryset=Agreement.objects.select_related("responsible_organization", "responsible_member"),
+            ),
+            models.Prefetch(
+                "reviews",
+                queryset=MilestoneReview.objects.select_related("milestone__commitment", "update").order_by(
+                    "milestone__commitment__code", "milestone__order"
+                ),
+            ),
+            models.Prefetch(
+                "approved_minutes",
+                queryset=Minutes.objects.select_related("session").order_by("session__scheduled_on"),
+            ),
+        )
+
     def with_published_minutes(self):
         return self.annotate(
             has_published_minutes=models.Exists(
@@ -436,7 +469,7 @@ class Minutes(models.Model):
     text = models.TextField(_("text"), help_text=_("Markdown: paragraphs, lists, **bold**, *italics*, tables."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     approved_at = models.ForeignKey(
-        Session, models.PROTECT, null=True, blank=True, editable=False, related_name="approved_minutes",
+        Session, models.RESTRICT, null=True, blank=True, editable=False, related_name="approved_minutes",
         verbose_name=_("approved at session"),
     )  # fmt: skip
     approved_by = models.ForeignKey(
@@ -664,7 +697,7 @@ class MilestoneReview(models.Model):
         Milestone, models.CASCADE, related_name="council_reviews", verbose_name=_("milestone")
     )
     update = models.ForeignKey(
-        ProgressUpdate, models.PROTECT, blank=True, related_name="council_reviews", verbose_name=_("update reviewed"),
+        ProgressUpdate, models.CASCADE, blank=True, related_name="council_reviews", verbose_name=_("update reviewed"),
         help_text=_("Left blank, the milestone's latest update on the session's date."),
     )  # fmt: skip
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
