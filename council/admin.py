@@ -133,7 +133,7 @@ class MilestoneReviewForm(forms.ModelForm):
     def _post_clean(self):
         # A new milestone means the update reviewed is looked up again on the session's date.
         if "milestone" in self.changed_data:
-            self.instance.update = None
+            self.instance.update_id = None
         super()._post_clean()
 
 

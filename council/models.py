@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -338,9 +338,9 @@ class Session(models.Model):
             return None
         if item is None:
             last = self.agenda_items.aggregate(last=models.Max("order"))["last"] or 0
-            item = AgendaItem.objects.create(
-                session=self, order=last + 1, kind=AgendaItem.Kind.FOLLOW_UP, title=str(AgendaItem.FOLLOW_UP_TITLE)
-            )
+            with translation.override(settings.LANGUAGE_CODE):  # stored content is in the site's language
+                title = str(AgendaItem.FOLLOW_UP_TITLE)
+            item = AgendaItem.objects.create(session=self, order=last + 1, kind=AgendaItem.Kind.FOLLOW_UP, title=title)
         item.agreements.set(agreements)
         return item
 
@@ -508,7 +508,6 @@ class Minutes(models.Model):
     def save(self, *args, **kwargs):
         self.check_unlocked()
         super().save(*args, **kwargs)
-        self._stored = {"status": self.status, "text": self.text, "signed_pdf": self.signed_pdf.name}
 
     def get_absolute_url(self):
         return f"{self.session.get_absolute_url()}#acta"
@@ -517,23 +516,19 @@ class Minutes(models.Model):
         if self.session_id:
             require_held_session(self.session)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored = dict(zip(field_names, values, strict=True))
-        return instance
-
     def is_locked(self):
         """Approved minutes are never edited again; a correction is an erratum."""
-        return getattr(self, "_stored", {}).get("status", self.Status.DRAFT) != self.Status.DRAFT
+        return self.status != self.Status.DRAFT
 
     def check_unlocked(self):
-        stored = getattr(self, "_stored", None)
-        if not stored or not self.is_locked():
+        if self._state.adding:
+            return
+        stored = Minutes.objects.filter(pk=self.pk).values("status", "text", "signed_pdf").first()
+        if stored is None or stored["status"] == self.Status.DRAFT:
             return
         # The signed PDF may still be attached once, when the approved minutes are published.
-        pdf_replaced = stored.get("signed_pdf") and stored["signed_pdf"] != self.signed_pdf.name
-        if stored.get("text") != self.text or pdf_replaced:
+        pdf_replaced = stored["signed_pdf"] and stored["signed_pdf"] != self.signed_pdf.name
+        if stored["text"] != self.text or pdf_replaced:
             raise ValidationError(
                 _("Approved minutes cannot be changed; record an erratum instead."), code="minutes_locked"
             )
@@ -723,8 +718,10 @@ class MilestoneReview(models.Model):
             return
         require_held_session(self.session)
         if not self.update_id:
-            self.update = self.milestone.updates.filter(reported_on__lte=self.session.scheduled_on).first()
-            if self.update is None:
+            latest = self.milestone.updates.filter(reported_on__lte=self.session.scheduled_on).first()
+            if latest is not None:
+                self.update = latest
+            else:
                 raise ValidationError(
                     {"milestone": ValidationError(_("This milestone had no progress report on the session's date."),
                                                   code="no_update")}
