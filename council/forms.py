@@ -9,8 +9,8 @@ def session_years():
 
 
 class SessionFilter(django_filters.FilterSet):
-    year = django_filters.TypedChoiceFilter(
-        field_name="scheduled_on__year", label=_("Year"), choices=session_years, coerce=int, empty_label=_("All years")
+    year = django_filters.ChoiceFilter(
+        field_name="scheduled_on__year", label=_("Year"), choices=session_years, empty_label=_("All years")
     )
     status = django_filters.ChoiceFilter(choices=Session.Status.choices, label=_("Status"), empty_label=_("Any status"))
 

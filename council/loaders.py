@@ -67,8 +67,9 @@ def load_plan_facts(data):
     return f"{total} councillors and the chair's seat ({chair_organization.acronym}); {created} new."
 
 
-DEMO_FIRST_MONTH = datetime.date(2022, 3, 1)
-DEMO_LAST_MONTH = datetime.date(2023, 12, 1)
+# The demo roadmaps of the commitments app run around today, so the demo sessions do too: that way the council has
+# reported progress to review. Monthly ordinary sessions over the last DEMO_MONTHS months, extraordinary ones between.
+DEMO_MONTHS = 14
 DEMO_TERM = (datetime.date(2022, 1, 1), datetime.date(2027, 12, 31))
 DEMO_PLACE = "Sala de sesiones de la Secretaría General de Planificación (dato de demostración)"
 ATTENDANCE_WEIGHTS = [
@@ -145,16 +146,17 @@ def demo_account(username, group_name, password, member=None):
     return user
 
 
-def demo_dates(count, rng):
-    """Monthly ordinary sessions over the plan's period, extraordinary ones in between when more are asked for."""
+def demo_dates(count, rng, today):
+    """Monthly ordinary sessions up to last month, extraordinary ones in between when more are asked for."""
     months = []
-    month = DEMO_LAST_MONTH
-    while month >= DEMO_FIRST_MONTH and len(months) < count:
+    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    while len(months) < min(count, DEMO_MONTHS):
         months.append((month.replace(day=rng.randint(8, 22)), Session.Kind.ORDINARY))
         month = (month - datetime.timedelta(days=1)).replace(day=1)
-    span = (DEMO_LAST_MONTH - DEMO_FIRST_MONTH).days + 28
+    first = months[-1][0] if months else today
+    span = max((today - first).days - 1, 1)
     extra = [
-        (DEMO_FIRST_MONTH + datetime.timedelta(days=rng.randrange(span)), Session.Kind.EXTRAORDINARY)
+        (first + datetime.timedelta(days=rng.randrange(span)), Session.Kind.EXTRAORDINARY)
         for _ in range(count - len(months))
     ]
     return sorted(months + extra)
@@ -162,8 +164,8 @@ def demo_dates(count, rng):
 
 def create_demo_sessions(count, rng):
     first_number = (Session.objects.filter(is_demo=False).aggregate(last=Max("number"))["last"] or 0) + 1
-    upcoming = timezone.localdate() + datetime.timedelta(days=21)
-    dates = [*demo_dates(count - 1, rng), (upcoming, Session.Kind.ORDINARY)]
+    today = timezone.localdate()
+    dates = [*demo_dates(count - 1, rng, today), (today + datetime.timedelta(days=21), Session.Kind.ORDINARY)]
     sessions = [
         Session(
             number=first_number + index,
