@@ -669,8 +669,10 @@ class Agreement(models.Model):
     def is_open(self):
         return self.status in self.OPEN_STATUSES
 
-    def responsible(self):
-        return self.responsible_member or self.responsible_organization
+    def responsible_display(self):
+        if self.responsible_member_id:
+            return self.responsible_member.display_name()
+        return self.responsible_organization.name if self.responsible_organization_id else ""
 
 
 class MilestoneReviewQuerySet(models.QuerySet):

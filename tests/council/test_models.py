@@ -233,7 +233,7 @@ def test_only_the_chair_seat_may_be_recorded_without_a_person(members):
     with pytest.raises(IntegrityError), transaction.atomic():
         CouncilMember.objects.create(name="", organization=organization, sector="civil_society", role="member")
     chair = CouncilMember.objects.create(name="", organization=organization, sector="civil_society", role="chair")
-    assert str(chair.display_name()) == "Chair's seat (person not published)"
+    assert str(chair.display_name()) == "Presidencia (persona no publicada)"
 
 
 def test_attendance_rate_over_the_last_twelve_months_is_computed_in_the_database(members):
