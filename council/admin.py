@@ -174,12 +174,8 @@ class SessionAdmin(SimpleHistoryAdmin):
             return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
         return ["status"]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not can_convene(request.user):
-            for name in self.actions:
-                actions.pop(name, None)
-        return actions
+    def has_convene_permission(self, request):
+        return can_convene(request.user)
 
     @admin.display(description=_("quorum"))
     def quorum_display(self, session):
@@ -212,16 +208,16 @@ class SessionAdmin(SimpleHistoryAdmin):
         if changed:
             self.message_user(request, done % {"count": changed}, messages.SUCCESS)
 
-    @admin.action(description=_("Mark the selected sessions as held"), permissions=["change"])
+    @admin.action(description=_("Mark the selected sessions as held"), permissions=["convene"])
     def mark_held(self, request, queryset):
         self.run_verb(request, queryset, "mark_held", _("%(count)s session(s) marked as held."))
 
-    @admin.action(description=_("Suspend the selected sessions"), permissions=["change"])
+    @admin.action(description=_("Suspend the selected sessions"), permissions=["convene"])
     def suspend(self, request, queryset):
         self.run_verb(request, queryset, "suspend", _("%(count)s session(s) suspended."))
 
     @admin.action(
-        description=_("Put the open agreements on the agenda of the selected sessions"), permissions=["change"]
+        description=_("Put the open agreements on the agenda of the selected sessions"), permissions=["convene"]
     )
     def add_agreements_follow_up(self, request, queryset):
         self.run_verb(request, queryset, "add_agreements_follow_up", _("%(count)s agenda(s) updated."))
