@@ -184,16 +184,24 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def for_list(self):
+        return self.select_related("plan", "lead").with_progress_summary().order_by("plan__number", "code")
+
+    def for_page(self):
+        """Everything the commitment page shows, in a fixed number of queries."""
         return (
-            self.select_related("plan", "lead")
-            .prefetch_related("ogp_values")
+            self.published()
+            .select_related("plan", "lead")
+            .prefetch_related(
+                "ogp_values",
+                "co_responsible",
+                models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page()),
+            )
             .with_progress_summary()
-            .order_by("plan__number", "code")
         )
 
     def with_status(self, status, on=None):
         """Filter on the derived status (not started, on track, delayed, complete)."""
-        qs = self.with_progress_summary(on)
+        qs = self if "milestone_count" in self.query.annotations else self.with_progress_summary(on)
         statuses = {
             Commitment.Status.COMPLETE: Q(milestone_count__gt=0, complete_count=F("milestone_count")),
             Commitment.Status.DELAYED: Q(delayed_count__gt=0),
@@ -363,7 +371,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.select_related("responsible").prefetch_related(
             models.Prefetch(
                 "updates",
-                queryset=ProgressUpdate.objects.select_related("author").prefetch_related("evidence"),
+                queryset=ProgressUpdate.objects.prefetch_related("evidence"),
             ),
             *self.page_prefetches,
         )
@@ -681,6 +689,11 @@ def validate_evidence_file(upload):
         )
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(update__milestone__commitment__plan__isnull=False)
+
+
 def evidence_upload_to(instance, filename):
     extension = os.path.splitext(filename)[1].lower()
     return f"evidencias/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
@@ -698,6 +711,8 @@ class Evidence(models.Model):
     url = models.URLField(_("link"), blank=True, max_length=500)
     dated_on = models.DateField(_("date"), default=today)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["dated_on", "pk"]

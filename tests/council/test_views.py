@@ -175,3 +175,25 @@ def test_public_pages_run_a_fixed_number_of_queries(client, scale):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts == EXPECTED_QUERIES
+
+
+def test_commitment_page_shows_each_milestones_latest_council_review(client, members):
+    milestone = MilestoneFactory(title="Mesa técnica instalada")
+    update = milestone.report(progress=40, reported_on=datetime.date(2023, 2, 1))
+    first = held_session(members, present=3, number=31, scheduled_on=datetime.date(2023, 3, 1))
+    latest = held_session(members, present=3, number=32, scheduled_on=datetime.date(2023, 4, 5))
+    MilestoneReviewFactory(session=first, milestone=milestone, update=update, outcome="not_verified")
+    MilestoneReviewFactory(session=latest, milestone=milestone, update=update, outcome="verified")
+    html = client.get(milestone.commitment.get_absolute_url()).content.decode()
+    assert "Verificado por el Consejo en la sesión 32 (5 de abril de 2023)" in html
+    assert f'href="{latest.get_absolute_url()}"' in html
+    assert "sesión 31" not in html
+
+
+def test_commitment_page_says_when_the_council_did_not_verify(client, members):
+    milestone = MilestoneFactory()
+    update = milestone.report(progress=40, reported_on=datetime.date(2023, 2, 1))
+    session = held_session(members, present=3, number=41, scheduled_on=datetime.date(2023, 3, 1))
+    MilestoneReviewFactory(session=session, milestone=milestone, update=update, outcome="not_verified")
+    html = client.get(milestone.commitment.get_absolute_url()).content.decode()
+    assert "No verificado por el Consejo en la sesión 41" in html
