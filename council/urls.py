@@ -1,3 +1,13 @@
+from django.urls import path
+
+from council import views
+
 app_name = "council"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.council_home, name="council-home"),
+    path("sesiones/", views.SessionListView.as_view(), name="session-list"),
+    path("sesiones/calendario.ics", views.session_calendar, name="session-calendar"),
+    path("sesiones/<int:number>/", views.SessionDetailView.as_view(), name="session-detail"),
+    path("sesiones/<int:number>/acta.pdf", views.minutes_download, name="minutes-download"),
+]

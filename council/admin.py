@@ -1,0 +1,379 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from commitments.models import Commitment, Milestone
+from council.models import (
+    AgendaItem,
+    Agreement,
+    Attendance,
+    CouncilMember,
+    Erratum,
+    MilestoneReview,
+    Minutes,
+    Session,
+    validate_pdf,
+)
+
+
+def can_convene(user):
+    """The technical secretary (and superusers) convene sessions and keep them whole; members record held ones."""
+    return user.has_perm("council.add_session")
+
+
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "sector", "role", "term_starts_on", "term_ends_on", "user", "is_demo"]
+    list_filter = ["sector", "role", "is_demo"]
+    search_fields = ["name", "organization__name", "organization__acronym", "alternate_name"]
+    list_select_related = ["organization", "user"]
+    autocomplete_fields = ["user"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["order", "kind", "title", "notes", "commitment", "milestone"]
+    readonly_fields = ["kind"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "milestone":
+            kwargs["queryset"] = Milestone.objects.select_related("commitment")
+        if db_field.name == "commitment":
+            kwargs["queryset"] = Commitment.objects.only("code", "title", "short_title")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AttendanceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not self.instance.pk or not self.instance.is_held():
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError(_("A held session keeps its attendance record."), code="attendance_required")
+
+
+class HeldSessionInline:
+    """Records of what a session decided: only for a held session, and members may touch nothing else."""
+
+    extra = 0
+
+    def allowed(self, request, obj):
+        return obj is not None and obj.is_held()
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self.allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.allowed(request, obj)
+
+
+class AttendanceInline(HeldSessionInline, admin.TabularInline):
+    model = Attendance
+    formset = AttendanceFormSet
+    fields = ["member", "status"]
+
+    def allowed(self, request, obj):
+        # The secretary records attendance before marking the session held.
+        return obj is not None and (obj.is_held() or can_convene(request.user))
+
+    def get_extra(self, request, obj=None, **kwargs):
+        if obj is None:
+            return 0
+        in_office = CouncilMember.objects.in_office(obj.scheduled_on)
+        return in_office.exclude(attendances__session=obj).count()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            kwargs["queryset"] = CouncilMember.objects.select_related("organization")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MinutesInline(HeldSessionInline, admin.StackedInline):
+    model = Minutes
+    fk_name = "session"
+    fields = ["text", "signed_pdf", "status", "approved_at"]
+    readonly_fields = ["status", "approved_at"]
+    max_num = 1
+
+    def allowed(self, request, obj):
+        minutes = getattr(obj, "minutes", None) if obj is not None else None
+        return super().allowed(request, obj) and (minutes is None or not minutes.is_locked())
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgreementInline(HeldSessionInline, admin.TabularInline):
+    model = Agreement
+    fields = ["number", "text", "responsible_organization", "responsible_member", "due_on", "status", "follow_up_notes"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible_member":
+            kwargs["queryset"] = CouncilMember.objects.select_related("organization")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MilestoneReviewForm(forms.ModelForm):
+    class Meta:
+        model = MilestoneReview
+        fields = ["milestone", "outcome", "note"]
+
+    def _post_clean(self):
+        # A new milestone means the update reviewed is looked up again on the session's date.
+        if "milestone" in self.changed_data:
+            self.instance.update_id = None
+        super()._post_clean()
+
+
+class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
+    model = MilestoneReview
+    form = MilestoneReviewForm
+    fields = ["milestone", "outcome", "note", "update"]
+    readonly_fields = ["update"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "milestone":
+            kwargs["queryset"] = Milestone.objects.select_related("commitment")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo"]
+    list_filter = ["status", "kind", "is_demo"]
+    date_hierarchy = "scheduled_on"
+    search_fields = ["=number", "place"]
+    fieldsets = [
+        (None, {"fields": ["number", "kind", "status"]}),
+        (
+            _("Date and place"),
+            {"fields": ["scheduled_on", "starts_at", "ends_at", "place", "online_url", "convened_on"]},
+        ),
+        (_("Demonstration"), {"fields": ["is_demo"], "classes": ["collapse"]}),
+    ]
+    inlines = [AgendaItemInline, AttendanceInline, MinutesInline, AgreementInline, MilestoneReviewInline]
+    actions = ["mark_held", "suspend", "add_agreements_follow_up"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_quorum().select_related("minutes")
+
+    def get_readonly_fields(self, request, obj=None):
+        if not can_convene(request.user):
+            return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+        return ["status"]
+
+    def has_convene_permission(self, request):
+        return can_convene(request.user)
+
+    @admin.display(description=_("quorum"))
+    def quorum_display(self, session):
+        quorum = session.quorum()
+        if not session.is_held():
+            return "—"
+        label = _("reached") if quorum.reached else _("not reached")
+        return f"{label} ({quorum.attending}/{quorum.members_in_office})"
+
+    @admin.display(description=_("minutes"))
+    def minutes_status(self, session):
+        minutes = getattr(session, "minutes", None)
+        return minutes.get_status_display() if minutes else "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            form.instance.add_agreements_follow_up()
+
+    def run_verb(self, request, queryset, verb, done):
+        changed = 0
+        for session in queryset:
+            try:
+                with transaction.atomic():
+                    getattr(session, verb)()
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, done % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark the selected sessions as held"), permissions=["convene"])
+    def mark_held(self, request, queryset):
+        self.run_verb(request, queryset, "mark_held", _("%(count)s session(s) marked as held."))
+
+    @admin.action(description=_("Suspend the selected sessions"), permissions=["convene"])
+    def suspend(self, request, queryset):
+        self.run_verb(request, queryset, "suspend", _("%(count)s session(s) suspended."))
+
+    @admin.action(
+        description=_("Put the open agreements on the agenda of the selected sessions"), permissions=["convene"]
+    )
+    def add_agreements_follow_up(self, request, queryset):
+        self.run_verb(request, queryset, "add_agreements_follow_up", _("%(count)s agenda(s) updated."))
+
+
+class ErratumInline(admin.StackedInline):
+    """Errata are added to approved minutes and, like them, never edited afterwards."""
+
+    model = Erratum
+    extra = 0
+    fields = ["text", "recorded_on", "author"]
+    readonly_fields = ["author"]
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and obj is not None and obj.is_locked()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ApproveForm(forms.Form):
+    at = forms.ModelChoiceField(queryset=Session.objects.none(), label=_("Approved at session"))
+
+    def __init__(self, *args, minutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].queryset = (
+            Session.objects.held().filter(scheduled_on__gte=minutes.session.scheduled_on).exclude(pk=minutes.session_id)
+        ).order_by("scheduled_on", "number")
+
+
+class PublishForm(forms.Form):
+    signed_pdf = forms.FileField(label=_("Signed minutes (PDF)"), required=False, validators=[validate_pdf])
+
+
+@admin.register(Minutes)
+class MinutesAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "approved_at", "published_on", "workflow"]
+    list_filter = ["status"]
+    list_select_related = ["session", "approved_at"]
+    search_fields = ["=session__number", "text"]
+    inlines = [ErratumInline]
+    actions = ["publish_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        workflow = ["status", "approved_at", "approved_by", "approved_on", "published_on", "workflow"]
+        if obj is not None and obj.is_locked():
+            return ["session", "text", "signed_pdf", *workflow]
+        return ["session", *workflow] if obj is not None else workflow
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":
+            kwargs["queryset"] = Session.objects.held().filter(minutes__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        for erratum in formset.save(commit=False):
+            erratum.author = erratum.author or request.user
+            erratum.save()
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view), name="council_minutes_approve"),
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="council_minutes_publish"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("next step"))
+    def workflow(self, minutes):
+        if minutes.status == Minutes.Status.DRAFT:
+            return format_html('<a href="{}">{}</a>', reverse("admin:council_minutes_approve", args=[minutes.pk]),
+                               _("Record approval…"))  # fmt: skip
+        if minutes.status == Minutes.Status.APPROVED:
+            return format_html('<a href="{}">{}</a>', reverse("admin:council_minutes_publish", args=[minutes.pk]),
+                               _("Publish…"))  # fmt: skip
+        return "—"
+
+    def workflow_view(self, request, pk, *, permission, form_class, title, perform):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        minutes = get_object_or_404(Minutes.objects.select_related("session"), pk=pk)
+        form_kwargs = {"minutes": minutes} if form_class is ApproveForm else {}
+        form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                perform(minutes, form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("%(minutes)s: done.") % {"minutes": minutes}, messages.SUCCESS)
+                return redirect("admin:council_minutes_change", minutes.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title % {"minutes": minutes},
+            "minutes": minutes,
+            "form": form,
+            "opts": self.opts,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/council/minutes_workflow.html", context)
+
+    def approve_view(self, request, pk):
+        return self.workflow_view(
+            request, pk, permission="council.approve_minutes", form_class=ApproveForm,
+            title=_("Record the approval of the %(minutes)s"),
+            perform=lambda minutes, data: minutes.approve(at=data["at"], by=request.user),
+        )  # fmt: skip
+
+    def publish_view(self, request, pk):
+        return self.workflow_view(
+            request, pk, permission="council.publish_minutes", form_class=PublishForm,
+            title=_("Publish the %(minutes)s"),
+            perform=lambda minutes, data: minutes.publish(signed_pdf=data["signed_pdf"]),
+        )  # fmt: skip
+
+    @admin.action(description=_("Publish the selected approved minutes"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published = 0
+        for minutes in queryset:
+            try:
+                minutes.publish()
+            except ValidationError as error:
+                self.message_user(request, f"{minutes}: {'; '.join(error.messages)}", messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(request, _("%(count)s minutes published.") % {"count": published}, messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("council.publish_minutes")
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    """Following agreements up across sessions: their status and notes change long after the session."""
+
+    list_display = ["__str__", "text", "responsible_organization", "due_on", "status"]
+    list_editable = ["status"]
+    list_filter = ["status"]
+    list_select_related = ["session", "responsible_organization"]
+    search_fields = ["text", "=session__number"]
+    readonly_fields = ["session", "number"]
+
+    def has_add_permission(self, request):
+        return False  # agreements are adopted in the session's screen
+
+
+@admin.register(MilestoneReview)
+class MilestoneReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["milestone", "session", "outcome", "update"]
+    list_filter = ["outcome"]
+    list_select_related = ["milestone__commitment", "session", "update"]
+    search_fields = ["milestone__commitment__code", "milestone__title"]
+    readonly_fields = ["session", "milestone", "update"]
+
+    def has_add_permission(self, request):
+        return False  # reviews are recorded in the session's screen

@@ -1,0 +1,346 @@
+"""The council's sourced facts (load_plan_facts) and its clearly fictional demonstration data (seed_demo)."""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from commitments.models import Organization, ProgressUpdate
+from council.models import (
+    COUNCIL_GROUP,
+    SECRETARIAT_GROUP,
+    AgendaItem,
+    Agreement,
+    Attendance,
+    CouncilMember,
+    MilestoneReview,
+    Minutes,
+    Session,
+)
+
+SECTOR_BY_KIND = {
+    Organization.Kind.ACADEMIA: CouncilMember.Sector.ACADEMIA,
+    Organization.Kind.CIVIL_SOCIETY: CouncilMember.Sector.CIVIL_SOCIETY,
+    Organization.Kind.PRIVATE_SECTOR: CouncilMember.Sector.PRODUCTIVE_SECTOR,
+    Organization.Kind.MUNICIPAL: CouncilMember.Sector.MUNICIPAL_GOVERNMENT,
+    Organization.Kind.OTHER: CouncilMember.Sector.CIVIL_SOCIETY,
+}
+
+
+def organization(data, key):
+    """The organization the commitments loader created for `key`; created the same way if it has not run."""
+    facts = next((item for item in data.get("organizations", []) if item["key"] == key), None)
+    if facts is None:
+        raise ValueError(f"The data names no organization with key {key!r}.")
+    found, _created = Organization.objects.get_or_create(
+        acronym=key, defaults={"name": facts["name"], "kind": facts["kind"], "slug": slugify(key)}
+    )
+    return found
+
+
+def load_plan_facts(data):
+    council = data["advisory_council"]
+    created = 0
+    for person in council["non_government_members_endorsing_the_plan"]:
+        member_organization = organization(data, person["organization"])
+        # No term is published: the dates stay empty rather than invented.
+        _member, was_created = CouncilMember.objects.get_or_create(
+            name=person["name"],
+            organization=member_organization,
+            defaults={"sector": SECTOR_BY_KIND[member_organization.kind], "role": CouncilMember.Role.MEMBER},
+        )
+        created += was_created
+    # The chair is an institutional seat: the data names the Planning Secretariat, not the person who holds it.
+    chair_organization = organization(data, data["plan"]["chair_of_advisory_council"])
+    _chair, chair_created = CouncilMember.objects.get_or_create(
+        role=CouncilMember.Role.CHAIR,
+        organization=chair_organization,
+        name="",
+        defaults={"sector": CouncilMember.Sector.MUNICIPAL_GOVERNMENT},
+    )
+    created += chair_created
+    total = len(council["non_government_members_endorsing_the_plan"])
+    return f"{total} councillors and the chair's seat ({chair_organization.acronym}); {created} new."
+
+
+# The demo roadmaps of the commitments app run around today, so the demo sessions do too: that way the council has
+# reported progress to review. Monthly ordinary sessions over the last DEMO_MONTHS months, extraordinary ones between.
+DEMO_MONTHS = 14
+DEMO_TERM = (datetime.date(2022, 1, 1), datetime.date(2027, 12, 31))
+DEMO_PLACE = "Sala de sesiones de la Secretaría General de Planificación (dato de demostración)"
+ATTENDANCE_WEIGHTS = [
+    (Attendance.Status.PRESENT, 70),
+    (Attendance.Status.ALTERNATE, 10),
+    (Attendance.Status.EXCUSED, 12),
+    (Attendance.Status.ABSENT, 8),
+]
+OUTCOME_WEIGHTS = [
+    (MilestoneReview.Outcome.VERIFIED, 60),
+    (MilestoneReview.Outcome.OBSERVATIONS, 25),
+    (MilestoneReview.Outcome.NOT_VERIFIED, 15),
+]
+AGREEMENT_TEXTS = [
+    "Solicitar a la institución responsable el informe de avance del hito con sus medios de verificación.",
+    "Convocar a una mesa técnica con la sociedad civil para revisar el cronograma revisado del compromiso.",
+    "Publicar en el portal la versión actualizada de la hoja de ruta del compromiso.",
+    "Invitar a la siguiente sesión a la institución responsable para exponer las causas del retraso.",
+    "Remitir observaciones escritas sobre los verificables presentados.",
+]
+
+
+def weighted(rng, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def demo_members():
+    """Fictional members the demo needs beside the real ones: a technical secretary and two productive-sector seats."""
+    productive, _created = Organization.objects.get_or_create(
+        acronym="DEMO-CP",
+        defaults={
+            "name": "Cámara de la Producción (demostración)",
+            "slug": "demo-camara-produccion",
+            "kind": Organization.Kind.PRIVATE_SECTOR,
+            "is_demo": True,
+        },
+    )
+    planning = Organization.objects.filter(acronym="SGP").first() or productive
+    seats = [
+        ("Técnica de demostración", planning, CouncilMember.Sector.MUNICIPAL_GOVERNMENT, "technical_secretary"),
+        ("Consejero de demostración", productive, CouncilMember.Sector.PRODUCTIVE_SECTOR, "member"),
+        ("Consejera de demostración", productive, CouncilMember.Sector.PRODUCTIVE_SECTOR, "member"),
+    ]
+    members = {}
+    for name, member_organization, sector, role in seats:
+        members[name], _created = CouncilMember.objects.get_or_create(
+            name=name,
+            is_demo=True,
+            defaults={
+                "organization": member_organization,
+                "sector": sector,
+                "role": role,
+                "term_starts_on": DEMO_TERM[0],
+                "term_ends_on": DEMO_TERM[1],
+                "alternate_name": "Alterno de demostración",
+            },
+        )
+    return members
+
+
+def demo_account(username, group_name, password, member=None):
+    user, _created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True, "email": f"{username}@demo.invalid"}
+    )
+    user.is_staff = True
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    if member is not None and member.user_id != user.pk:
+        CouncilMember.objects.filter(user=user).exclude(pk=member.pk).update(user=None)
+        member.user = user
+        member.save(update_fields=["user"])
+    return user
+
+
+def demo_dates(count, rng, today):
+    """Monthly ordinary sessions up to last month, extraordinary ones in between when more are asked for."""
+    months = []
+    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    while len(months) < min(count, DEMO_MONTHS):
+        months.append((month.replace(day=rng.randint(8, 22)), Session.Kind.ORDINARY))
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    first = months[-1][0] if months else today
+    span = max((today - first).days - 1, 1)
+    extra = [
+        (first + datetime.timedelta(days=rng.randrange(span)), Session.Kind.EXTRAORDINARY)
+        for _ in range(count - len(months))
+    ]
+    return sorted(months + extra)
+
+
+def create_demo_sessions(count, rng):
+    first_number = (Session.objects.filter(is_demo=False).aggregate(last=Max("number"))["last"] or 0) + 1
+    today = timezone.localdate()
+    dates = [*demo_dates(count - 1, rng, today), (today + datetime.timedelta(days=21), Session.Kind.ORDINARY)]
+    sessions = [
+        Session(
+            number=first_number + index,
+            kind=kind,
+            scheduled_on=day,
+            starts_at=datetime.time(10, 0) if kind == Session.Kind.ORDINARY else datetime.time(15, 0),
+            ends_at=datetime.time(12, 0) if kind == Session.Kind.ORDINARY else datetime.time(16, 30),
+            place=DEMO_PLACE,
+            status=Session.Status.HELD,
+            convened_on=day - datetime.timedelta(days=7),
+            is_demo=True,
+        )
+        for index, (day, kind) in enumerate(dates)
+    ]
+    sessions[-1].status = Session.Status.CONVENED
+    for index in range(3, len(sessions) - 1, 8):
+        sessions[index].status = Session.Status.SUSPENDED
+    return Session.objects.bulk_create(sessions)
+
+
+def record_attendance(sessions, members, rng):
+    rows, reached = [], {}
+    for session in sessions:
+        if not session.is_held():
+            continue
+        in_office = [member for member in members if member.is_in_office(session.scheduled_on)]
+        statuses = [weighted(rng, ATTENDANCE_WEIGHTS) for _member in in_office]
+        rows += [Attendance(session=session, member=m, status=s) for m, s in zip(in_office, statuses, strict=True)]
+        attending = sum(status in Attendance.COUNTS_FOR_QUORUM for status in statuses)
+        reached[session.pk] = attending * 2 > len(in_office)
+    Attendance.objects.bulk_create(rows)
+    return reached
+
+
+def write_minutes(held, quorum_reached, approver):
+    """Minutes in every status: published for older sessions, the latest approved ones unpublished, the last a draft."""
+    now = timezone.now()
+    minutes = []
+    for index, session in enumerate(held):
+        approving = next((later for later in held[index + 1 :] if quorum_reached[later.pk]), None)
+        text = (
+            f"## Sesión {session.number} (datos de demostración)\n\n"
+            "Se constata el quórum y se instala la sesión.\n\n"
+            "1. Lectura y aprobación del acta anterior.\n"
+            "2. Seguimiento de acuerdos.\n"
+            "3. Revisión de los avances reportados por las instituciones responsables.\n\n"
+            "**Este texto es ficticio** y solo muestra cómo se publican las actas."
+        )
+        entry = Minutes(session=session, text=text)
+        if approving is not None:
+            entry.status, entry.approved_at, entry.approved_by = Minutes.Status.PUBLISHED, approving, approver
+            entry.approved_on = entry.published_on = now
+        minutes.append(entry)
+    approved = [entry for entry in minutes if entry.approved_at_id]
+    if len(approved) > 1:
+        approved[-1].status, approved[-1].published_on = Minutes.Status.APPROVED, None
+    Minutes.objects.bulk_create(minutes)
+
+
+def make_agreements(held, organizations, rng):
+    last_day = held[-1].scheduled_on if held else timezone.localdate()
+    agreements = []
+    for session in held:
+        recent = (last_day - session.scheduled_on).days < 120
+        for number in range(1, rng.randint(1, 3) + 1):
+            if recent:
+                status = rng.choice([Agreement.Status.PENDING, Agreement.Status.IN_PROGRESS, Agreement.Status.DONE])
+            else:
+                status = weighted(rng, [(Agreement.Status.DONE, 85), (Agreement.Status.DROPPED, 15)])
+            agreements.append(
+                Agreement(
+                    session=session,
+                    number=number,
+                    text=rng.choice(AGREEMENT_TEXTS),
+                    responsible_organization=rng.choice(organizations),
+                    due_on=session.scheduled_on + datetime.timedelta(days=rng.choice([30, 45, 60, 90])),
+                    status=status,
+                )
+            )
+    return Agreement.objects.bulk_create(agreements)
+
+
+def make_reviews(held, rng):
+    """Reviews citing the latest update each milestone had on the session's date."""
+    updates = {}
+    for update in ProgressUpdate.objects.order_by("reported_on", "created_at", "pk").values(
+        "pk", "milestone_id", "milestone__commitment_id", "reported_on"
+    ):
+        updates.setdefault(update["milestone_id"], []).append(update)
+    reviews, reviewed = [], {}
+    for session in held:
+        candidates = [
+            [item for item in history if item["reported_on"] <= session.scheduled_on] for history in updates.values()
+        ]
+        candidates = [existing[-1] for existing in candidates if existing]
+        for update in rng.sample(candidates, min(2, len(candidates))):
+            reviews.append(
+                MilestoneReview(
+                    session=session,
+                    milestone_id=update["milestone_id"],
+                    update_id=update["pk"],
+                    outcome=weighted(rng, OUTCOME_WEIGHTS),
+                    note="Observación de demostración: verificables revisados en la sesión.",
+                )
+            )
+            reviewed.setdefault(session.pk, []).append(update["milestone__commitment_id"])
+    MilestoneReview.objects.bulk_create(reviews)
+    return reviewed
+
+
+def make_agendas(sessions, agreements, reviewed):
+    items, follow_ups = [], []
+    by_session = {}
+    for agreement in agreements:
+        by_session.setdefault(agreement.session_id, []).append(agreement)
+    earlier = []
+    for session in sessions:
+        titles = ["Constatación del quórum e instalación de la sesión", "Lectura y aprobación del acta anterior"]
+        session_items = [AgendaItem(session=session, order=n, title=t) for n, t in enumerate(titles, start=1)]
+        # Agreements still open at this date, from the last three sessions that adopted any.
+        pending = [a for group in earlier[-3:] for a in group if a.is_open() or a.due_on >= session.scheduled_on]
+        if pending:
+            follow_up = AgendaItem(
+                session=session, order=3, kind=AgendaItem.Kind.FOLLOW_UP, title="Seguimiento de acuerdos"
+            )
+            session_items.append(follow_up)
+            follow_ups.append((follow_up, pending))
+        for commitment_id in reviewed.get(session.pk, []):
+            session_items.append(
+                AgendaItem(
+                    session=session,
+                    order=len(session_items) + 1,
+                    title="Revisión de avances del compromiso",
+                    commitment_id=commitment_id,
+                )
+            )
+        session_items.append(AgendaItem(session=session, order=len(session_items) + 1, title="Varios"))
+        items += session_items
+        if by_session.get(session.pk):
+            earlier.append(by_session[session.pk])
+    AgendaItem.objects.bulk_create(items)
+    links = AgendaItem.agreements.through
+    links.objects.bulk_create(
+        [
+            links(agendaitem_id=item.pk, agreement_id=agreement.pk)
+            for item, pending in follow_ups
+            for agreement in pending
+        ]
+    )
+
+
+def seed_demo(*, scale, password):
+    rng = random.Random(2023)
+    members = demo_members()
+    accounts = [
+        demo_account("secretaria", SECRETARIAT_GROUP, password).username,
+        demo_account("consejero", COUNCIL_GROUP, password, member=members["Consejero de demostración"]).username,
+    ]
+    count = 10 * scale
+    if Session.objects.filter(is_demo=True).count() == count:
+        return {"summary": f"{count} demonstration sessions already in place.", "accounts": accounts}
+    Session.objects.filter(is_demo=True).delete()
+    sessions = create_demo_sessions(count, rng)
+    council = list(CouncilMember.objects.select_related("organization"))
+    quorum_reached = record_attendance(sessions, council, rng)
+    held = [session for session in sessions if session.is_held()]
+    write_minutes(held, quorum_reached, approver=get_user_model().objects.get(username="secretaria"))
+    organizations = list(Organization.objects.filter(kind=Organization.Kind.MUNICIPAL)) or [
+        member.organization for member in council
+    ]
+    agreements = make_agreements(held, organizations, rng)
+    reviewed = make_reviews(held, rng)
+    make_agendas(sessions, agreements, reviewed)
+    return {
+        "summary": f"{count} demonstration sessions with attendance, minutes, {len(agreements)} agreements "
+        f"and {sum(map(len, reviewed.values()))} milestone reviews.",
+        "accounts": accounts,
+    }

@@ -1,0 +1,41 @@
+from council.models.records import (
+    MINUTES_TAGS,
+    Agreement,
+    Erratum,
+    MilestoneReview,
+    Minutes,
+    require_held_session,
+    signed_minutes_upload_to,
+    validate_pdf,
+)
+from council.models.sessions import (
+    COUNCIL_GROUP,
+    SECRETARIAT_GROUP,
+    AgendaItem,
+    Attendance,
+    CouncilMember,
+    Quorum,
+    Session,
+    in_office_on,
+    today,
+)
+
+__all__ = [
+    "COUNCIL_GROUP",
+    "MINUTES_TAGS",
+    "SECRETARIAT_GROUP",
+    "AgendaItem",
+    "Agreement",
+    "Attendance",
+    "CouncilMember",
+    "Erratum",
+    "MilestoneReview",
+    "Minutes",
+    "Quorum",
+    "Session",
+    "in_office_on",
+    "require_held_session",
+    "signed_minutes_upload_to",
+    "today",
+    "validate_pdf",
+]

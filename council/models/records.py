@@ -1,0 +1,334 @@
+"""What a session records: minutes (with errata), agreements and milestone reviews."""
+
+import os
+import uuid
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from commitments.models import Milestone, Organization, ProgressUpdate, validate_evidence_file
+from council.models.sessions import CouncilMember, Session, today
+
+# What nh3 lets through from the Markdown of the minutes: text structure, tables and links, nothing active.
+MINUTES_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote",
+    "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+def require_held_session(session):
+    if session is not None and not session.is_held():
+        raise ValidationError(
+            _("Minutes, agreements and reviews are recorded only for a held session."), code="session_not_held"
+        )
+
+
+def signed_minutes_upload_to(instance, filename):
+    return f"actas/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+def validate_pdf(upload):
+    """Evidence rules (size, content matching the extension), restricted to PDF."""
+    if os.path.splitext(upload.name or "")[1].lower() != ".pdf":
+        raise ValidationError(_("The signed minutes must be a PDF file."), code="file_type")
+    validate_evidence_file(upload)
+
+
+class MinutesQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Minutes.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Drafts and approved-but-unpublished minutes stay in the back office."""
+        return self.published()
+
+
+class Minutes(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+
+    session = models.OneToOneField(Session, models.CASCADE, related_name="minutes", verbose_name=_("session"))
+    text = models.TextField(_("text"), help_text=_("Markdown: paragraphs, lists, **bold**, *italics*, tables."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    approved_at = models.ForeignKey(
+        Session, models.RESTRICT, null=True, blank=True, editable=False, related_name="approved_minutes",
+        verbose_name=_("approved at session"),
+    )  # fmt: skip
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("approval recorded by"),
+    )  # fmt: skip
+    approved_on = models.DateTimeField(_("approval recorded on"), null=True, blank=True, editable=False)
+    published_on = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+    signed_pdf = models.FileField(
+        _("signed minutes (PDF)"), upload_to=signed_minutes_upload_to, blank=True, max_length=200,
+        validators=[validate_pdf], help_text=_("The signed PDF; at most 20 MB."),
+    )  # fmt: skip
+
+    objects = MinutesQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        permissions = [("approve_minutes", _("Can approve minutes")), ("publish_minutes", _("Can publish minutes"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft", approved_at__isnull=True)
+                | Q(status__in=["approved", "published"], approved_at__isnull=False, approved_on__isnull=False),
+                name="minutes_approval_recorded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_on__isnull=False), name="minutes_publication_recorded"
+            ),
+            models.CheckConstraint(condition=~Q(approved_at=F("session")), name="minutes_approved_at_later_session"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return _("Minutes of session %(number)s") % {"number": self.session.number}
+
+    def save(self, *args, **kwargs):
+        self.check_unlocked()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.session.get_absolute_url()}#acta"
+
+    def clean(self):
+        if self.session_id:
+            require_held_session(self.session)
+
+    def is_locked(self):
+        """Approved minutes are never edited again; a correction is an erratum."""
+        return self.status != self.Status.DRAFT
+
+    def check_unlocked(self):
+        if self._state.adding:
+            return
+        stored = Minutes.objects.filter(pk=self.pk).values("status", "text", "signed_pdf").first()
+        if stored is None or stored["status"] == self.Status.DRAFT:
+            return
+        # The signed PDF may still be attached once, when the approved minutes are published.
+        pdf_replaced = stored["signed_pdf"] and stored["signed_pdf"] != self.signed_pdf.name
+        if stored["text"] != self.text or pdf_replaced:
+            raise ValidationError(
+                _("Approved minutes cannot be changed; record an erratum instead."), code="minutes_locked"
+            )
+
+    def text_html(self):
+        html = markdown.markdown(self.text, extensions=["tables", "sane_lists"], output_format="html")
+        html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+        return mark_safe(nh3.clean(html, tags=MINUTES_TAGS, link_rel="nofollow noopener"))  # noqa: S308
+
+    @transaction.atomic
+    def approve(self, *, at, by):
+        """Record the council's approval of these minutes at a later held session that had quorum."""
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(_("These minutes are already approved."), code="already_approved")
+        if not at.is_held():
+            raise ValidationError(_("Minutes are approved only at a held session."), code="approving_not_held")
+        if not self.session.is_before(at):
+            raise ValidationError(
+                _("Minutes are approved at a later session than the one they record."), code="approving_not_later"
+            )
+        if not at.quorum().reached:
+            raise ValidationError(
+                _("Session %(number)s had no quorum, so it cannot approve minutes."),
+                code="approving_without_quorum",
+                params={"number": at.number},
+            )
+        self.status, self.approved_at, self.approved_by = self.Status.APPROVED, at, by
+        self.approved_on = timezone.now()
+        self.save()
+
+    @transaction.atomic
+    def publish(self, *, signed_pdf=None):
+        if self.status == self.Status.DRAFT:
+            raise ValidationError(_("Only approved minutes can be published."), code="not_approved")
+        if self.status == self.Status.PUBLISHED:
+            raise ValidationError(_("These minutes are already published."), code="already_published")
+        if signed_pdf is not None:
+            if self.signed_pdf:
+                raise ValidationError(_("The signed PDF is already attached."), code="pdf_attached")
+            self.signed_pdf = signed_pdf
+        self.status, self.published_on = self.Status.PUBLISHED, timezone.now()
+        self.save()
+
+
+class Erratum(models.Model):
+    """A correction of approved minutes, which themselves stay as approved."""
+
+    minutes = models.ForeignKey(Minutes, models.CASCADE, related_name="errata", verbose_name=_("minutes"))
+    text = models.TextField(_("correction"))
+    recorded_on = models.DateField(_("recorded on"), default=today)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, verbose_name=_("author")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["minutes", "recorded_on", "pk"]
+        verbose_name = _("erratum")
+        verbose_name_plural = _("errata")
+
+    def __str__(self):
+        return _("Erratum of %(minutes)s (%(date)s)") % {"minutes": self.minutes, "date": self.recorded_on}
+
+    def get_absolute_url(self):
+        return self.minutes.get_absolute_url()
+
+    def clean(self):
+        if self.minutes_id and self.minutes.status == Minutes.Status.DRAFT:
+            raise ValidationError(
+                _("Draft minutes are corrected directly; errata are for approved minutes."), code="erratum_of_draft"
+            )
+
+
+class AgreementQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Agreement.OPEN_STATUSES)
+
+    def for_council_page(self):
+        return (
+            self.open()
+            .filter(session__status=Session.Status.HELD)
+            .select_related("session", "responsible_organization", "responsible_member__organization")
+            .order_by("due_on", "session__scheduled_on", "number")
+        )
+
+
+class Agreement(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    OPEN_STATUSES = [Status.PENDING, Status.IN_PROGRESS]
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="agreements", verbose_name=_("session"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("agreement"))
+    responsible_organization = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="council_agreements",
+        verbose_name=_("responsible organization"),
+    )  # fmt: skip
+    responsible_member = models.ForeignKey(
+        CouncilMember, models.PROTECT, null=True, blank=True, related_name="agreements",
+        verbose_name=_("responsible member"),
+    )  # fmt: skip
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "number"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="unique_agreement_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agreement_number_positive"),
+        ]
+
+    def __str__(self):
+        return _("Agreement %(session)s-%(number)s") % {"session": self.session.number, "number": self.number}
+
+    def get_absolute_url(self):
+        return f"{self.session.get_absolute_url()}#acuerdo-{self.number}"
+
+    def clean(self):
+        if self.session_id:
+            require_held_session(self.session)
+            if self.due_on and self.due_on < self.session.scheduled_on:
+                raise ValidationError(
+                    {"due_on": ValidationError(_("The due date cannot be before the session."), code="due_early")}
+                )
+
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    def responsible_display(self):
+        if self.responsible_member_id:
+            return self.responsible_member.display_name()
+        return self.responsible_organization.name if self.responsible_organization_id else ""
+
+
+class MilestoneReviewQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(session__status=Session.Status.HELD)
+
+    def latest_first(self):
+        return self.select_related("session").order_by("-session__scheduled_on", "-session__number")
+
+
+class MilestoneReview(models.Model):
+    class Outcome(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        OBSERVATIONS = "observations", _("Verified with observations")
+        NOT_VERIFIED = "not_verified", _("Not verified")
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="reviews", verbose_name=_("session"))
+    milestone = models.ForeignKey(
+        Milestone, models.CASCADE, related_name="council_reviews", verbose_name=_("milestone")
+    )
+    update = models.ForeignKey(
+        ProgressUpdate, models.CASCADE, blank=True, related_name="council_reviews", verbose_name=_("update reviewed"),
+        help_text=_("Left blank, the milestone's latest update on the session's date."),
+    )  # fmt: skip
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = MilestoneReviewQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "milestone"]
+        verbose_name = _("milestone review")
+        verbose_name_plural = _("milestone reviews")
+        constraints = [models.UniqueConstraint(fields=["session", "milestone"], name="unique_review_per_session")]
+
+    def __str__(self):
+        return f"{self.milestone} · {self.get_outcome_display()}"
+
+    def get_absolute_url(self):
+        return f"{self.session.get_absolute_url()}#verificaciones"
+
+    def clean(self):
+        if not (self.session_id and self.milestone_id):
+            return
+        require_held_session(self.session)
+        if not self.update_id:
+            latest = self.milestone.updates.filter(reported_on__lte=self.session.scheduled_on).first()
+            if latest is not None:
+                self.update = latest
+            else:
+                raise ValidationError(
+                    {"milestone": ValidationError(_("This milestone had no progress report on the session's date."),
+                                                  code="no_update")}
+                )  # fmt: skip
+        elif self.update.milestone_id != self.milestone_id:
+            raise ValidationError(
+                {"update": ValidationError(_("The update must belong to the milestone reviewed."), code="milestone")}
+            )
+        elif self.update.reported_on > self.session.scheduled_on:
+            raise ValidationError(
+                {"update": ValidationError(_("A review may cite only an update that existed on the session's date."),
+                                           code="update_after_session")}
+            )  # fmt: skip
+
+    def is_verified(self):
+        return self.outcome != self.Outcome.NOT_VERIFIED

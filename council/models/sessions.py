@@ -1,0 +1,429 @@
+"""The council, its sessions and who attended them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from commitments.models import Commitment, Milestone, Organization
+
+SECRETARIAT_GROUP = "Secretaría técnica del consejo"
+COUNCIL_GROUP = "Consejo consultivo"
+
+
+def today():
+    return timezone.localdate()
+
+
+def in_office_on(date, prefix=""):
+    """Q for members whose term covers `date`; an unknown start or end does not rule a member out."""
+    return (Q(**{f"{prefix}term_starts_on__isnull": True}) | Q(**{f"{prefix}term_starts_on__lte": date})) & (
+        Q(**{f"{prefix}term_ends_on__isnull": True}) | Q(**{f"{prefix}term_ends_on__gte": date})
+    )
+
+
+class CouncilMemberQuerySet(models.QuerySet):
+    def in_office(self, on=None):
+        return self.filter(in_office_on(on or today()))
+
+    def with_attendance_rate(self, on=None):
+        """Annotate `sessions_recorded`, `sessions_attended` and `attendance_rate` over the 12 months to `on`."""
+        on = on or today()
+        window = Q(
+            attendances__session__status=Session.Status.HELD,
+            attendances__session__scheduled_on__gt=on - datetime.timedelta(days=365),
+            attendances__session__scheduled_on__lte=on,
+        )
+        attended = window & Q(attendances__status__in=Attendance.COUNTS_FOR_QUORUM)
+        return self.annotate(
+            sessions_recorded=Count("attendances", filter=window),
+            sessions_attended=Count("attendances", filter=attended),
+        ).annotate(
+            attendance_rate=models.Case(
+                models.When(sessions_recorded=0, then=None),
+                default=F("sessions_attended") * 100.0 / F("sessions_recorded"),
+                output_field=models.FloatField(),
+            )
+        )
+
+    def for_council_page(self):
+        return (
+            self.in_office()
+            .select_related("organization")
+            .with_attendance_rate()
+            .order_by("sector", "role", "organization__name", "name")
+        )
+
+
+class CouncilMember(models.Model):
+    class Sector(models.TextChoices):
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        PRODUCTIVE_SECTOR = "productive_sector", _("Productive sector")
+        MUNICIPAL_GOVERNMENT = "municipal_government", _("Municipal government")
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        TECHNICAL_SECRETARY = "technical_secretary", _("Technical secretary")
+        MEMBER = "member", _("Member")
+
+    name = models.CharField(
+        _("name"), max_length=200, blank=True,
+        help_text=_("Leave blank only for the chair's seat when the person is not publicly known."),
+    )  # fmt: skip
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, related_name="council_members", verbose_name=_("organization")
+    )
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.MEMBER)
+    term_starts_on = models.DateField(_("term starts"), null=True, blank=True)
+    term_ends_on = models.DateField(_("term ends"), null=True, blank=True)
+    alternate_name = models.CharField(_("alternate"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="council_member",
+        verbose_name=_("user account"),
+    )  # fmt: skip
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+
+    objects = CouncilMemberQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sector", "role", "name"]
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_ends_on__isnull=True) | Q(term_starts_on__isnull=True)
+                | Q(term_ends_on__gte=F("term_starts_on")),
+                name="member_term_ends_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(name="") | Q(role="chair"), name="member_named_unless_chair_seat"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.display_name()} ({self.organization.acronym})"
+
+    def get_absolute_url(self):
+        return reverse("council:council-home") + f"#consejero-{self.pk}"
+
+    def clean(self):
+        if self.term_starts_on and self.term_ends_on and self.term_ends_on < self.term_starts_on:
+            raise ValidationError(
+                {"term_ends_on": ValidationError(_("The term cannot end before it starts."), code="term_order")}
+            )
+        if not self.name and self.role != self.Role.CHAIR:
+            raise ValidationError(
+                {"name": ValidationError(_("Only the chair's seat may be recorded without a name."), code="name")}
+            )
+
+    def display_name(self):
+        return self.name or _("Chair's seat (person not published)")
+
+    def is_in_office(self, on=None):
+        on = on or today()
+        return (self.term_starts_on is None or self.term_starts_on <= on) and (
+            self.term_ends_on is None or self.term_ends_on >= on
+        )
+
+
+@dataclass(frozen=True)
+class Quorum:
+    members_in_office: int
+    attending: int
+
+    @property
+    def required(self):
+        return self.members_in_office // 2 + 1
+
+    @property
+    def reached(self):
+        return self.members_in_office > 0 and self.attending * 2 > self.members_in_office
+
+
+class SessionQuerySet(models.QuerySet):
+    def held(self):
+        return self.filter(status=Session.Status.HELD)
+
+    def upcoming(self, on=None):
+        return self.filter(status=Session.Status.CONVENED, scheduled_on__gte=on or today()).order_by(
+            "scheduled_on", "starts_at", "number"
+        )
+
+    def visible_to(self, user):
+        """Every session is public: the convocation, the record and the suspension alike."""
+        return self
+
+    def with_quorum(self):
+        """Annotate `members_in_office` on the session's date and `attending` (present or by the alternate)."""
+        in_office = (
+            CouncilMember.objects.filter(in_office_on(OuterRef("scheduled_on")))
+            .order_by()
+            .annotate(count=Func(F("pk"), function="COUNT"))
+            .values("count")
+        )
+        return self.annotate(
+            members_in_office=Coalesce(Subquery(in_office, output_field=models.IntegerField()), Value(0)),
+            attending=Count("attendances", filter=Q(attendances__status__in=Attendance.COUNTS_FOR_QUORUM)),
+        )
+
+    def for_list(self):
+        return self.with_quorum().with_published_minutes().order_by("-scheduled_on", "-number")
+
+    def for_detail_page(self):
+        from council.models.records import Agreement, MilestoneReview, Minutes
+
+        return self.with_quorum().prefetch_related(
+            models.Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("commitment", "milestone__commitment").prefetch_related(
+                    models.Prefetch("agreements", queryset=Agreement.objects.select_related("session"))
+                ),
+            ),
+            models.Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("member__organization").order_by(
+                    "member__sector", "member__role", "member__name"
+                ),
+            ),
+            models.Prefetch(
+                "agreements",
+                queryset=Agreement.objects.select_related("responsible_organization", "responsible_member"),
+            ),
+            models.Prefetch(
+                "reviews",
+                queryset=MilestoneReview.objects.select_related("milestone__commitment", "update").order_by(
+                    "milestone__commitment__code", "milestone__order"
+                ),
+            ),
+            models.Prefetch(
+                "approved_minutes",
+                queryset=Minutes.objects.select_related("session").order_by("session__scheduled_on"),
+            ),
+        )
+
+    def with_published_minutes(self):
+        from council.models.records import Minutes
+
+        return self.annotate(
+            has_published_minutes=models.Exists(
+                Minutes.objects.filter(session=OuterRef("pk"), status=Minutes.Status.PUBLISHED)
+            )
+        )
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary")
+
+    class Status(models.TextChoices):
+        CONVENED = "convened", _("Convened")
+        HELD = "held", _("Held")
+        SUSPENDED = "suspended", _("Suspended")
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
+    scheduled_on = models.DateField(_("date"), db_index=True)
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONVENED)
+    convened_on = models.DateField(_("convened on"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+
+    objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-scheduled_on", "-number"]
+        get_latest_by = ["scheduled_on", "number"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="session_number_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(convened_on__isnull=True) | Q(convened_on__lte=F("scheduled_on")),
+                name="session_convened_before_date",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Session %(number)s (%(date)s)") % {"number": self.number, "date": self.scheduled_on}
+
+    def get_absolute_url(self):
+        return reverse("council:session-detail", kwargs={"number": self.number})
+
+    def clean(self):
+        errors = {}
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = ValidationError(_("The session must end after it starts."), code="ends_before_start")
+        if self.convened_on and self.scheduled_on and self.convened_on > self.scheduled_on:
+            errors["convened_on"] = ValidationError(
+                _("A session is convened before it takes place."), code="convened_after_date"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def starts(self):
+        """The aware start datetime in Quito."""
+        return timezone.make_aware(datetime.datetime.combine(self.scheduled_on, self.starts_at))
+
+    def ends(self):
+        end = datetime.datetime.combine(self.scheduled_on, self.ends_at) if self.ends_at else None
+        return timezone.make_aware(end) if end else self.starts() + datetime.timedelta(hours=2)
+
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+    def quorum(self):
+        """The quorum on the session's date; uses the `with_quorum()` annotations when present."""
+        if hasattr(self, "members_in_office") and hasattr(self, "attending"):
+            return Quorum(self.members_in_office, self.attending)
+        return Quorum(
+            CouncilMember.objects.in_office(self.scheduled_on).count(),
+            self.attendances.filter(status__in=Attendance.COUNTS_FOR_QUORUM).count(),
+        )
+
+    def mark_held(self):
+        if not self.attendances.exists():
+            raise ValidationError(
+                _("Record the attendance before marking session %(number)s as held."),
+                code="no_attendance",
+                params={"number": self.number},
+            )
+        self.status = self.Status.HELD
+        self.save(update_fields=["status"])
+
+    def suspend(self):
+        if self.status == self.Status.HELD:
+            raise ValidationError(_("A held session cannot be suspended."), code="already_held")
+        self.status = self.Status.SUSPENDED
+        self.save(update_fields=["status"])
+
+    def is_before(self, other):
+        return (self.scheduled_on, self.number) < (other.scheduled_on, other.number)
+
+    def open_agreements_to_follow_up(self):
+        from council.models.records import Agreement
+
+        return (
+            Agreement.objects.open()
+            .filter(Q(session__scheduled_on__lt=self.scheduled_on) | Q(session__scheduled_on=self.scheduled_on,
+                                                                      session__number__lt=self.number))
+            .filter(session__status=Session.Status.HELD)
+        )  # fmt: skip
+
+    @transaction.atomic
+    def add_agreements_follow_up(self):
+        """Put the open agreements of earlier sessions on this session's agenda ("seguimiento de acuerdos")."""
+        agreements = list(self.open_agreements_to_follow_up())
+        item = self.agenda_items.filter(kind=AgendaItem.Kind.FOLLOW_UP).first()
+        if item is None and not agreements:
+            return None
+        if item is None:
+            last = self.agenda_items.aggregate(last=models.Max("order"))["last"] or 0
+            with translation.override(settings.LANGUAGE_CODE):  # stored content is in the site's language
+                title = str(AgendaItem.FOLLOW_UP_TITLE)
+            item = AgendaItem.objects.create(session=self, order=last + 1, kind=AgendaItem.Kind.FOLLOW_UP, title=title)
+        item.agreements.set(agreements)
+        return item
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        ITEM = "item", _("Item")
+        FOLLOW_UP = "follow_up", _("Follow-up of agreements")
+
+    FOLLOW_UP_TITLE = _("Follow-up of agreements")
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="agenda_items", verbose_name=_("session"))
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ITEM)
+    title = models.CharField(_("title"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    commitment = models.ForeignKey(
+        Commitment, models.SET_NULL, null=True, blank=True, related_name="council_agenda_items",
+        verbose_name=_("commitment"),
+    )  # fmt: skip
+    milestone = models.ForeignKey(
+        Milestone, models.SET_NULL, null=True, blank=True, related_name="council_agenda_items",
+        verbose_name=_("milestone"),
+    )  # fmt: skip
+    agreements = models.ManyToManyField(
+        "Agreement", blank=True, related_name="followed_up_in", verbose_name=_("agreements followed up"),
+    )  # fmt: skip
+
+    history = HistoricalRecords(m2m_fields=[agreements])
+
+    class Meta:
+        ordering = ["session", "order"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "order"], name="unique_agenda_item_order"),
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=True) | Q(milestone__isnull=True), name="agenda_item_one_link"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.session.get_absolute_url()}#punto-{self.order}"
+
+    def clean(self):
+        if self.commitment_id and self.milestone_id:
+            raise ValidationError(
+                _("Link the item to a commitment or to one of its milestones, not both."), code="one_link"
+            )
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+        ALTERNATE = "alternate", _("Represented by the alternate")
+
+    COUNTS_FOR_QUORUM = [Status.PRESENT, Status.ALTERNATE]
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="attendances", verbose_name=_("session"))
+    member = models.ForeignKey(CouncilMember, models.PROTECT, related_name="attendances", verbose_name=_("member"))
+    status = models.CharField(_("attendance"), max_length=20, choices=Status.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "member__sector", "member__name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="unique_attendance_per_member")]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return f"{self.session.get_absolute_url()}#asistencia"
+
+    def clean(self):
+        if self.session_id and self.member_id and not self.member.is_in_office(self.session.scheduled_on):
+            raise ValidationError(
+                {"member": ValidationError(_("This member was not in office on the session's date."), code="term")}
+            )
+
+    def counts_for_quorum(self):
+        return self.status in self.COUNTS_FOR_QUORUM

@@ -1,0 +1,72 @@
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from council import feeds
+from council.forms import SessionFilter
+from council.models import Agreement, CouncilMember, Minutes, Session
+
+OPEN_AGREEMENTS_SHOWN = 20
+
+
+@require_safe
+def council_home(request):
+    open_agreements = Agreement.objects.for_council_page()
+    return render(
+        request,
+        "council/council_home.html",
+        {
+            "members": CouncilMember.objects.for_council_page(),
+            "next_session": Session.objects.visible_to(request.user).upcoming().first(),
+            "open_agreements": open_agreements[:OPEN_AGREEMENTS_SHOWN],
+            "open_agreement_count": open_agreements.count(),
+        },
+    )
+
+
+class SessionListView(FilterView):
+    filterset_class = SessionFilter
+    paginate_by = 20
+    template_name = "council/session_list.html"
+    context_object_name = "sessions"
+
+    def get_queryset(self):
+        return Session.objects.visible_to(self.request.user).for_list()
+
+
+class SessionDetailView(DetailView):
+    context_object_name = "session"
+    slug_field = "number"
+    slug_url_kwarg = "number"
+
+    def get_queryset(self):
+        return Session.objects.visible_to(self.request.user).for_detail_page()
+
+    def get_context_data(self, **kwargs):
+        minutes = (
+            Minutes.objects.visible_to(self.request.user)
+            .filter(session=self.object)
+            .select_related("approved_at")
+            .prefetch_related("errata")
+            .first()
+        )
+        return super().get_context_data(minutes=minutes, quorum=self.object.quorum(), **kwargs)
+
+
+@require_safe
+def session_calendar(request):
+    sessions = Session.objects.visible_to(request.user).order_by("scheduled_on", "number")
+    response = HttpResponse(feeds.calendar(sessions, request=request), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="consejo-consultivo-quito.ics"'
+    return response
+
+
+@require_safe
+def minutes_download(request, number):
+    minutes = get_object_or_404(Minutes.objects.visible_to(request.user).exclude(signed_pdf=""), session__number=number)
+    return FileResponse(
+        minutes.signed_pdf.open("rb"), as_attachment=False, filename=f"acta-sesion-{number}.pdf",
+        content_type="application/pdf",
+    )  # fmt: skip

@@ -1,0 +1,106 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Minutes, Session
+from tests.council.factories import CouncilMemberFactory, held_session
+from tests.factories import MilestoneFactory, staff_user
+
+# serialized_rollback: the rows data migrations create (OGP values, role groups) survive between tests.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "clave-de-prueba"
+
+
+def test_council_pages_pass_axe_in_spanish_and_english(page, assert_accessible):
+    call_command("load_quito_plan", verbosity=0)
+    call_command("seed_demo", scale=1, verbosity=0)
+    session = Session.objects.filter(minutes__status=Minutes.Status.PUBLISHED).order_by("number").first()
+    for prefix in ("", "/en"):
+        for path in ("/consejo/", "/consejo/sesiones/", "/consejo/sesiones/?status=held", session.get_absolute_url()):
+            page.goto(prefix + path)
+            assert_accessible(page)
+
+
+def test_the_session_page_prints_without_navigation(page):
+    call_command("load_quito_plan", verbosity=0)
+    call_command("seed_demo", scale=1, verbosity=0)
+    session = Session.objects.filter(minutes__status=Minutes.Status.PUBLISHED).order_by("number").first()
+    page.goto(session.get_absolute_url())
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator(".minutes__text").is_visible()
+
+
+def log_in(page, username):
+    page.context.clear_cookies()
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def add_inline_row(page, group):
+    page.locator(f"#{group}-group .add-row a").click()
+
+
+def test_council_records_a_session_and_the_secretariat_approves_and_publishes_its_minutes(page):
+    members = CouncilMemberFactory.create_batch(3)
+    consejero = staff_user("consejero", COUNCIL_GROUP, password=PASSWORD)
+    members[0].user = consejero
+    members[0].save()
+    staff_user("secretaria", SECRETARIAT_GROUP, password=PASSWORD)
+    milestone = MilestoneFactory(title="Mesa técnica instalada")
+    milestone.report(progress=50, reported_on=datetime.date(2023, 4, 20))
+    session = held_session(members[:1], present=1, number=4, scheduled_on=datetime.date(2023, 5, 4))
+    next_session = held_session(members, present=3, number=5, scheduled_on=datetime.date(2023, 6, 1))
+
+    # The council member records attendance, draft minutes, an agreement and a milestone review.
+    log_in(page, "consejero")
+    page.goto(f"/admin/council/session/{session.pk}/change/")
+    page.select_option("#id_attendances-1-member", str(members[1].pk))
+    page.select_option("#id_attendances-1-status", "present")
+    page.select_option("#id_attendances-2-member", str(members[2].pk))
+    page.select_option("#id_attendances-2-status", "alternate")
+    add_inline_row(page, "minutes")
+    page.fill("#id_minutes-0-text", "## Desarrollo\n\nEl consejo revisó el **avance** del compromiso.")
+    add_inline_row(page, "agreements")
+    page.fill("#id_agreements-0-number", "1")
+    page.fill("#id_agreements-0-text", "Solicitar el informe de la mesa técnica.")
+    add_inline_row(page, "reviews")
+    page.select_option("#id_reviews-0-milestone", str(milestone.pk))
+    page.select_option("#id_reviews-0-outcome", "verified")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/council/session/")
+    minutes = Minutes.objects.get(session=session)
+    assert minutes.status == Minutes.Status.DRAFT
+
+    # The public page shows the agreement and review but not the draft.
+    page.goto(session.get_absolute_url())
+    assert "Solicitar el informe de la mesa técnica." in page.content()
+    assert "revisó el" not in page.content()
+
+    # The technical secretary records the approval at the next session, then publishes.
+    log_in(page, "secretaria")
+    page.goto(f"/admin/council/minutes/{minutes.pk}/change/")
+    page.get_by_role("link", name="Registrar la aprobación…").click()
+    page.select_option("#id_at", str(next_session.pk))
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**/admin/council/minutes/{minutes.pk}/change/")
+    page.get_by_role("link", name="Publicar…").click()
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**/admin/council/minutes/{minutes.pk}/change/")
+
+    page.goto(session.get_absolute_url())
+    minutes_section = page.locator("#acta").locator("..")
+    assert "El consejo revisó el avance del compromiso." in minutes_section.inner_text()
+    assert "Aprobada por el consejo en la sesión 5" in minutes_section.inner_text()
+    assert page.locator("#asistencia").locator("..").get_by_text("Quórum alcanzado").is_visible()
+    page.get_by_role("link", name="Mesa técnica instalada").click()
+    page.wait_for_url(f"**{milestone.commitment.get_absolute_url()}*")
+    verification = page.get_by_role("link", name="Verificado por el Consejo en la sesión 4")
+    assert verification.is_visible()
+    verification.click()
+    page.wait_for_url(f"**{session.get_absolute_url()}")
