@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -171,7 +171,7 @@ def proposal_track(request):
             _request_erasure(**erasure_form.cleaned_data)
             messages.success(
                 request,
-                _t(
+                gettext(
                     "If the code and the email match a proposal, we have sent a confirmation link to that email. "
                     "It is valid for two days."
                 ),
@@ -219,7 +219,7 @@ def proposal_erasure(request, token):
     if request.method == "POST":
         code = contact.proposal.code
         contact.anonymise()
-        messages.success(request, _t("Your contact data has been erased. The proposal stays public without it."))
+        messages.success(request, gettext("Your contact data has been erased. The proposal stays public without it."))
         return redirect("proposals:proposal-detail", code=code)
     return render(request, "proposals/proposal_erasure.html", {"proposal": contact.proposal})
 
