@@ -43,7 +43,9 @@ def test_tracking_code_format():
     assert re.fullmatch(r"QGA-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}", new_tracking_code())
 
 
-@pytest.mark.parametrize("typed", ["qga-7k4-m2p-9xh", "QGA7K4M2P9XH", " 7K4 M2P 9XH ", "7k4-m2p-9xh", "QGA 7K4-M2P 9XH"])
+@pytest.mark.parametrize(
+    "typed", ["qga-7k4-m2p-9xh", "QGA7K4M2P9XH", " 7K4 M2P 9XH ", "7k4-m2p-9xh", "QGA 7K4-M2P 9XH"]
+)
 def test_code_lookup_ignores_case_spaces_and_dashes(typed):
     assert normalize_code(typed) == "QGA-7K4-M2P-9XH"
 
@@ -159,7 +161,11 @@ def test_change_status_records_a_public_event_and_emails_after_commit(django_cap
     for callback in callbacks:
         callback()
     event = proposal.events.get()
-    assert (event.status, event.note, event.by) == (Proposal.Status.UNDER_REVIEW, "La revisamos esta semana.", moderator)
+    assert (event.status, event.note, event.by) == (
+        Proposal.Status.UNDER_REVIEW,
+        "La revisamos esta semana.",
+        moderator,
+    )
     assert len(mail.outbox) == 1
     assert "En revisión" in mail.outbox[0].body
 

@@ -55,7 +55,9 @@ def test_parishes_are_grouped_by_zone(client, call, zone):
     assert '<optgroup label="Otras parroquias">' in content
 
 
-def test_a_valid_submission_saves_the_proposal_and_shows_the_code(client, call, zone, django_capture_on_commit_callbacks):
+def test_a_valid_submission_saves_the_proposal_and_shows_the_code(
+    client, call, zone, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, form_data(zone))
     assert response.status_code == 302
@@ -175,7 +177,8 @@ def test_the_form_needs_csrf(call, zone):
 def test_no_open_call_shows_a_clear_page_with_the_next_opening(client):
     now = timezone.now()
     CallFactory(opens_at=now - datetime.timedelta(days=60), closes_at=now - datetime.timedelta(days=30))
-    CallFactory(title="Co-creación 2027", opens_at=datetime.datetime(2027, 3, 1, 15, tzinfo=datetime.UTC), closes_at=None)
+    opens_at = datetime.datetime(2027, 3, 1, 15, tzinfo=datetime.UTC)
+    CallFactory(title="Co-creación 2027", opens_at=opens_at, closes_at=None)
     content = client.get(CREATE_URL).content.decode()
     assert "No hay ninguna convocatoria abierta en este momento" in content
     assert "Co-creación 2027" in content and "1 de marzo de 2027" in content
