@@ -3,11 +3,14 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,6 +19,10 @@ from simple_history.models import HistoricalRecords
 
 COORDINATION_GROUP = "Coordinación del plan"
 EDITOR_GROUP = "Editor institucional"
+# Commitments of plans without OGP codes (the first plan) get a local code: prefix, plan number, commitment number.
+LOCAL_CODE_PREFIX = "QGAPA"
+DEMO_CODE_PREFIX = "DEMOQ"
+DEMO_FLAG_CACHE_KEY = "commitments:demo-data-present"
 
 
 def today():
@@ -93,6 +100,7 @@ class ActionPlan(Bilingual):
     summary_en = models.TextField(_("summary in English"), blank=True)
     is_current = models.BooleanField(_("current plan"), default=False)
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
 
     objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords()
@@ -176,16 +184,24 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def for_list(self):
+        return self.select_related("plan", "lead").with_progress_summary().order_by("plan__number", "code")
+
+    def for_page(self):
+        """Everything the commitment page shows, in a fixed number of queries."""
         return (
-            self.select_related("plan", "lead")
-            .prefetch_related("ogp_values")
+            self.published()
+            .select_related("plan", "lead")
+            .prefetch_related(
+                "ogp_values",
+                "co_responsible",
+                models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page()),
+            )
             .with_progress_summary()
-            .order_by("plan__number", "code")
         )
 
     def with_status(self, status, on=None):
         """Filter on the derived status (not started, on track, delayed, complete)."""
-        qs = self.with_progress_summary(on)
+        qs = self if "milestone_count" in self.query.annotations else self.with_progress_summary(on)
         statuses = {
             Commitment.Status.COMPLETE: Q(milestone_count__gt=0, complete_count=F("milestone_count")),
             Commitment.Status.DELAYED: Q(delayed_count__gt=0),
@@ -232,6 +248,10 @@ class Commitment(Bilingual):
         max_length=12,
         unique=True,
         validators=[RegexValidator(r"^[A-Z]{5}\d{4}$", _("Use OGP's format, e.g. ECQTO0001."), code="code")],
+        help_text=_(
+            "Commitments of plans without OGP codes get a local code QGAPA + plan number + commitment number, "
+            "e.g. QGAPA0102."
+        ),
     )
     title = models.TextField(_("title"))
     title_en = models.TextField(_("title in English"), blank=True)
@@ -302,6 +322,9 @@ class Commitment(Bilingual):
                 {"ends_on": ValidationError(_("The end cannot be before the start."), code="ends_before_start")}
             )
 
+    def has_ogp_code(self):
+        return not self.code.startswith((LOCAL_CODE_PREFIX, DEMO_CODE_PREFIX))
+
     def display_title(self):
         text, _language = self.localized("short_title")
         return text or self.localized("title")[0]
@@ -337,6 +360,9 @@ class Commitment(Bilingual):
 
 
 class MilestoneQuerySet(models.QuerySet):
+    # Other apps add what the commitment page shows per milestone (the council's reviews) from AppConfig.ready().
+    page_prefetches = []
+
     def delayed(self, on=None):
         on = on or today()
         return self.exclude(status=Milestone.Status.COMPLETE).filter(effective_due_on__lt=on)
@@ -345,8 +371,9 @@ class MilestoneQuerySet(models.QuerySet):
         return self.select_related("responsible").prefetch_related(
             models.Prefetch(
                 "updates",
-                queryset=ProgressUpdate.objects.select_related("author").prefetch_related("evidence"),
-            )
+                queryset=ProgressUpdate.objects.prefetch_related("evidence"),
+            ),
+            *self.page_prefetches,
         )
 
     def editable_by(self, user):
@@ -662,6 +689,11 @@ def validate_evidence_file(upload):
         )
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(update__milestone__commitment__plan__isnull=False)
+
+
 def evidence_upload_to(instance, filename):
     extension = os.path.splitext(filename)[1].lower()
     return f"evidencias/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
@@ -679,6 +711,8 @@ class Evidence(models.Model):
     url = models.URLField(_("link"), blank=True, max_length=500)
     dated_on = models.DateField(_("date"), default=today)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["dated_on", "pk"]
@@ -728,3 +762,23 @@ class StaffProfile(models.Model):
 def staff_organization_id(user):
     profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
     return profile.organization_id if profile else None
+
+
+def demo_data_present():
+    """Whether demonstration data exists; cached, so pages pay at most one small query."""
+    present = cache.get(DEMO_FLAG_CACHE_KEY)
+    if present is None:
+        present = Commitment.objects.filter(Q(is_demo=True) | Q(milestones__is_demo=True)).exists()
+        cache.set(DEMO_FLAG_CACHE_KEY, present, 60 * 60)
+    return present
+
+
+def forget_demo_data_flag():
+    cache.delete(DEMO_FLAG_CACHE_KEY)
+
+
+@receiver([post_save, post_delete], sender=Commitment)
+@receiver([post_save, post_delete], sender=Milestone)
+def _demo_data_changed(sender, instance, **kwargs):
+    if instance.is_demo:
+        forget_demo_data_flag()

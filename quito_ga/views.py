@@ -4,9 +4,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from commitments.models import ActionPlan, Commitment, ProgressUpdate
+
 
 def home(request):
-    return render(request, "home.html")
+    plan = ActionPlan.objects.with_progress().filter(is_current=True).first()
+    commitments = Commitment.objects.for_list().filter(plan=plan) if plan else Commitment.objects.none()
+    updates = ProgressUpdate.objects.latest_first().select_related("milestone__commitment__plan")[:6]
+    return render(request, "home.html", {"current_plan": plan, "commitments": commitments, "latest_updates": updates})
 
 
 @never_cache

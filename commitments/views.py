@@ -1,0 +1,163 @@
+import mimetypes
+
+from django.db.models import Q
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views.generic import DetailView, ListView
+
+from commitments.forms import CommitmentFilter
+from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, today
+
+
+class PlanListView(ListView):
+    template_name = "commitments/actionplan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self):
+        return ActionPlan.objects.with_progress().order_by("is_demo", "-number")
+
+
+class PlanDetailView(DetailView):
+    template_name = "commitments/actionplan_detail.html"
+    context_object_name = "plan"
+
+    def get_queryset(self):
+        return ActionPlan.objects.with_progress()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, commitments=Commitment.objects.for_list().filter(plan=self.object))
+
+
+class CommitmentListView(ListView):
+    template_name = "commitments/commitment_list.html"
+    context_object_name = "commitments"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.filterset = CommitmentFilter(
+            self.request.GET, queryset=Commitment.objects.published().for_list(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            return Commitment.objects.none()
+        return self.filterset.qs.distinct()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(**kwargs, filter=self.filterset, query=query.urlencode())
+
+
+class CommitmentDetailView(DetailView):
+    template_name = "commitments/commitment_detail.html"
+    context_object_name = "commitment"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Commitment.objects.for_page()
+
+    def get_context_data(self, **kwargs):
+        milestones = list(self.object.milestones.all())
+        return super().get_context_data(**kwargs, milestones=milestones, timeline=roadmap_timeline(milestones))
+
+
+class OrganizationDetailView(DetailView):
+    template_name = "commitments/organization_detail.html"
+    context_object_name = "organization"
+    queryset = Organization.objects.all()
+
+    def get_context_data(self, **kwargs):
+        organization = self.object
+        delayed = (
+            Milestone.objects.delayed()
+            .filter(Q(responsible=organization) | Q(commitment__lead=organization))
+            .select_related("commitment", "responsible")
+            .order_by("effective_due_on", "commitment__code", "order")
+        )
+        return super().get_context_data(
+            **kwargs,
+            led=Commitment.objects.for_list().filter(lead=organization),
+            co_led=Commitment.objects.for_list().filter(co_responsible=organization),
+            delayed_milestones=delayed,
+        )
+
+
+def evidence_download(request, pk):
+    """Stream an evidence file from private storage, under a safe name."""
+    evidence = get_object_or_404(Evidence.objects.public().exclude(file=""), pk=pk)
+    extension = evidence.file.name.rsplit(".", 1)[-1].lower()
+    filename = f"{slugify(evidence.title)[:80] or 'evidencia'}.{extension}"
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+
+
+TIMELINE_LEFT = 220
+TIMELINE_WIDTH = 1000
+TIMELINE_ROW = 32
+TIMELINE_TOP = 40
+
+
+def roadmap_timeline(milestones, on=None):
+    """Place each milestone's planned and revised periods on a shared time axis, for the SVG roadmap."""
+    if not milestones:
+        return None
+    on = on or today()
+    start = min(milestone.starts_on for milestone in milestones)
+    end = max(max(milestone.due_on, milestone.effective_due_on) for milestone in milestones)
+    start, end = min(start, on), max(end, on)
+    span = max((end - start).days, 1)
+    scale = (TIMELINE_WIDTH - TIMELINE_LEFT - 20) / span
+
+    def x(day):
+        return round(TIMELINE_LEFT + (day - start).days * scale, 1)
+
+    rows = []
+    for index, milestone in enumerate(milestones):
+        y = TIMELINE_TOP + index * TIMELINE_ROW
+        status, label = milestone.display_status(on)
+        planned = x(milestone.due_on) - x(milestone.starts_on)
+        rows.append(
+            {
+                "milestone": milestone,
+                "status": status,
+                "label": label,
+                "days": milestone.days_delayed(on),
+                "y": y,
+                "text_y": y + 17,
+                "x": x(milestone.starts_on),
+                "width": round(max(planned, 2), 1),
+                "fill_width": round(max(planned * milestone.progress / 100, 2), 1),
+                "revised_x": x(milestone.due_on),
+                "revised_width": round(x(milestone.revised_due_on) - x(milestone.due_on), 1)
+                if milestone.is_rescheduled() and milestone.revised_due_on > milestone.due_on
+                else 0,
+            }
+        )
+    height = TIMELINE_TOP + len(rows) * TIMELINE_ROW + 10
+    return {
+        "rows": rows,
+        "width": TIMELINE_WIDTH,
+        "height": height,
+        "left": TIMELINE_LEFT,
+        "today_x": x(on),
+        "today": on,
+        "ticks": [{"x": x(day), "date": day} for day in timeline_ticks(start, end)],
+        "axis_bottom": height - 6,
+    }
+
+
+def timeline_ticks(start, end):
+    """First days of months along the axis, at most about eight of them."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    step = max(1, -(-months // 8))
+    year, month = start.year, start.month + 1
+    ticks = []
+    while True:
+        if month > 12:
+            year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        day = start.replace(year=year, month=month, day=1)
+        if day > end:
+            return ticks
+        ticks.append(day)
+        month += step
