@@ -132,7 +132,19 @@ class ProposalAdmin(SimpleHistoryAdmin):
         ),
         (_("Hiding"), {"fields": ["hide", "hide_reason"]}),
     ]
+    readonly_fieldsets = [
+        fieldsets[0],
+        fieldsets[1],
+        (_("Moderation"), {"fields": ["response", "responded_at", "commitments", "duplicate_of"]}),
+        (_("Hiding"), {"fields": ["is_hidden", "hidden_reason"]}),
+    ]
     actions = ["start_review"]
+
+    def get_fieldsets(self, request, obj=None):
+        # The moderation steps are form-only fields: someone who may only read sees the stored values.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.readonly_fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -15,6 +15,11 @@ PERMISSIONS = {
     # To link proposals to the commitments they shaped (the autocomplete needs the view permission).
     "commitments": ["view_commitment"],
 }
+# The plan's coordination reads proposals, never their proposers' data.
+COORDINATION_GROUP = "Coordinación del plan"
+COORDINATION_PERMISSIONS = [
+    "view_proposal", "view_proposalqueue", "view_statusevent", "view_call", "view_zonaladministration", "view_parish",
+]
 
 
 def create_group(apps, schema_editor):
@@ -28,6 +33,10 @@ def create_group(apps, schema_editor):
     group, _created = Group.objects.get_or_create(name=GROUP)
     for app_label, codenames in PERMISSIONS.items():
         group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    coordination, _created = Group.objects.get_or_create(name=COORDINATION_GROUP)
+    coordination.permissions.add(
+        *Permission.objects.filter(content_type__app_label="proposals", codename__in=COORDINATION_PERMISSIONS)
+    )
 
 
 def remove_group(apps, schema_editor):
@@ -37,7 +46,7 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("proposals", "0002_search_index"),
-        ("commitments", "0002_ogp_values"),
+        ("commitments", "0004_roles"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
