@@ -209,6 +209,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Password of the demonstration accounts created by seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
 
+# Where the portal is reached from outside, for the links in emails.
+PORTAL_URL = os.environ.get("DJANGO_PORTAL_URL", "http://127.0.0.1:8000")
+
+# Citizen proposals: how long the contact data of a closed proposal is kept before purge_personal_data
+# anonymises it, and the limits against automated abuse of the public forms.
+PROPOSALS_RETENTION_DAYS = int(os.environ.get("PROPOSALS_RETENTION_DAYS", "365"))
+PROPOSALS_MIN_FILL_SECONDS = int(os.environ.get("PROPOSALS_MIN_FILL_SECONDS", "5"))
+PROPOSALS_SUBMISSIONS_PER_HOUR = int(os.environ.get("PROPOSALS_SUBMISSIONS_PER_HOUR", "5"))
+PROPOSALS_LOOKUPS_PER_HOUR = int(os.environ.get("PROPOSALS_LOOKUPS_PER_HOUR", "30"))
+
 # Security. What only makes sense behind TLS is switched on by DJANGO_HTTPS=1.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

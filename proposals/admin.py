@@ -1,0 +1,215 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from proposals.models import (
+    CONSENT_VERSION,
+    Call,
+    Parish,
+    Proposal,
+    ProposalQueue,
+    ProposerContact,
+    StatusEvent,
+    ZonalAdministration,
+    can_moderate,
+)
+
+
+@admin.register(ZonalAdministration)
+class ZonalAdministrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "alias", "order", "note"]
+    search_fields = ["name", "alias"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Parish)
+class ParishAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "zone"]
+    list_filter = ["kind", "zone"]
+    search_fields = ["name"]
+    list_select_related = ["zone"]
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "opens_at", "closes_at", "is_demo"]
+    list_filter = ["plan", "is_demo"]
+    search_fields = ["title", "title_en"]
+    date_hierarchy = "opens_at"
+
+
+class ProposerContactInline(admin.StackedInline):
+    """Shown only to users with the view permission on contact data: moderators and superusers."""
+
+    model = ProposerContact
+    can_delete = False
+    max_num = 1
+    fields = ["name", "email", "phone", "organization", "age_range", "gender", "consent_version", "consented_at"]
+    readonly_fields = ["consent_version", "consented_at"]
+    verbose_name_plural = _("proposer's contact data (personal data: only for moderation)")
+
+
+class StatusEventInline(admin.TabularInline):
+    model = StatusEvent
+    fields = ["created_at", "status", "note", "by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ModerationForm(forms.ModelForm):
+    """The proposal's own fields plus the moderation steps, each applied through the model's verb methods."""
+
+    new_status = forms.ChoiceField(
+        label=_("New status"),
+        required=False,
+        choices=[("", _("— keep the current status —")), *Proposal.Status.choices],
+    )
+    status_note = forms.CharField(
+        label=_("Public note on the status change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    response_text = forms.CharField(
+        label=_("Reasoned response (public)"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Whether and how the proposal was taken into the plan. The proposer is told by email."),
+    )  # fmt: skip
+    hide = forms.BooleanField(label=_("Hide from the public"), required=False)
+    hide_reason = forms.CharField(
+        label=_("Public reason for hiding"), required=False, max_length=300,
+        help_text=_("Shown on the proposal's page instead of its content."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Proposal
+        fields = ["call", "title", "problem", "solution", "topic", "zone", "parish", "commitments", "duplicate_of"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["response_text"].initial = self.instance.response
+            self.fields["hide"].initial = self.instance.is_hidden
+            self.fields["hide_reason"].initial = self.instance.hidden_reason
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("hide") and not cleaned.get("hide_reason", "").strip():
+            self.add_error("hide_reason", ValidationError(_("Give the public reason for hiding."), code="reason"))
+        duplicate_of = cleaned.get("duplicate_of")
+        if cleaned.get("new_status") == Proposal.Status.DUPLICATE and not duplicate_of:
+            self.add_error("duplicate_of", ValidationError(_("Say which proposal this one duplicates."), code="dup"))
+        if duplicate_of and self.instance.pk and duplicate_of.pk == self.instance.pk:
+            self.add_error("duplicate_of", ValidationError(_("A proposal cannot duplicate itself."), code="self"))
+        return cleaned
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    form = ModerationForm
+    list_display = ["code", "title", "status", "zone", "topic", "created_at", "is_hidden", "entered_by_staff"]
+    list_filter = ["status", "call", "zone", "topic", "is_hidden", "entered_by_staff"]
+    list_select_related = ["zone"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["duplicate_of"]
+    filter_horizontal = ["commitments"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["code", "status", "created_at", "closed_at", "responded_at", "entered_by_staff"]
+    inlines = [ProposerContactInline, StatusEventInline]
+    fieldsets = [
+        (None, {"fields": ["code", "call", "status", "created_at", "closed_at", "entered_by_staff"]}),
+        (_("The proposal"), {"fields": ["title", "problem", "solution", "topic", "zone", "parish"]}),
+        (
+            _("Moderation"),
+            {"fields": ["new_status", "status_note", "response_text", "responded_at", "commitments", "duplicate_of"]},
+        ),
+        (_("Hiding"), {"fields": ["hide", "hide_reason"]}),
+    ]
+    readonly_fieldsets = [
+        fieldsets[0],
+        fieldsets[1],
+        (_("Moderation"), {"fields": ["response", "responded_at", "commitments", "duplicate_of"]}),
+        (_("Hiding"), {"fields": ["is_hidden", "hidden_reason"]}),
+    ]
+    actions = ["start_review"]
+
+    def get_fieldsets(self, request, obj=None):
+        # The moderation steps are form-only fields: someone who may only read sees the stored values.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.readonly_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_search_fields(self, request):
+        # Searching by email or name would let other roles probe for personal data: moderators only.
+        if can_moderate(request.user):
+            return ["code", "title", "contact__name", "contact__email"]
+        return ["code", "title"]
+
+    def get_changeform_initial_data(self, request):
+        return {"call": Call.objects.open_now().first()}
+
+    def save_model(self, request, obj, form, change):
+        self._moderation = form.cleaned_data
+        if not change:
+            obj.entered_by_staff = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            self._apply_moderation(request, form.instance, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ProposerContact:
+            for contact in formset.save(commit=False):
+                if not contact.consent_version:
+                    # A paper form from a zonal workshop carries the same notice and the citizen's signature.
+                    contact.consent_version, contact.consented_at = f"{CONSENT_VERSION}-paper", timezone.now()
+                contact.save()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def _apply_moderation(self, request, proposal, change):
+        data, user = self._moderation, request.user
+        if not change:
+            StatusEvent.objects.create(proposal=proposal, status=proposal.status, by=user)
+            proposal._notify("received")
+        response = data.get("response_text", "").strip()
+        status = data.get("new_status")
+        if response and response != proposal.response:
+            proposal.answer(text=response, status=status or None, note=data.get("status_note", ""), by=user)
+        elif status:
+            proposal.change_status(
+                status=status, note=data.get("status_note", ""), by=user, duplicate_of=proposal.duplicate_of
+            )
+        if data.get("hide") and not proposal.is_hidden:
+            proposal.hide(reason=data["hide_reason"], by=user)
+        elif not data.get("hide") and proposal.is_hidden:
+            proposal.unhide(by=user)
+
+    @admin.action(description=_("Start reviewing the selected proposals"), permissions=["change"])
+    def start_review(self, request, queryset):
+        count = 0
+        for proposal in queryset.filter(status=Proposal.Status.RECEIVED):
+            proposal.change_status(status=Proposal.Status.UNDER_REVIEW, by=request.user)
+            count += 1
+        self.message_user(request, _("%(count)d proposals are now under review.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(ProposalQueue)
+class ProposalQueueAdmin(ProposalAdmin):
+    list_filter = ["call", "zone", "topic", "entered_by_staff"]
+    ordering = ["created_at", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Proposal.Status.RECEIVED)

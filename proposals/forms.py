@@ -1,0 +1,200 @@
+import re
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from proposals.models import Parish, Proposal, ProposerContact, normalize_code
+
+STARTED_SALT = "proposals.form-started"
+# Mobile 09XXXXXXXX or +593 9XXXXXXXX; landline 0[2-7]XXXXXXX (area code and seven digits).
+PHONE_PATTERN = re.compile(r"^(?:09\d{8}|\+5939\d{8}|0[2-7]\d{7})$")
+
+
+def started_token():
+    return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+def seconds_since(token):
+    """Seconds since the form carrying `token` was served, or None if the token is forged or a day old."""
+    try:
+        return time.time() - float(signing.loads(token, salt=STARTED_SALT, max_age=24 * 3600))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def grouped_parishes():
+    """Parishes grouped by zonal administration, for a <select> with one <optgroup> per zone."""
+    groups, loose = {}, []
+    for parish in Parish.objects.select_related("zone").order_by("zone__order", "zone__name", "name"):
+        if parish.zone is None:
+            loose.append((parish.pk, parish.name))
+        else:
+            groups.setdefault(parish.zone.name, []).append((parish.pk, parish.name))
+    choices = [("", _("— None or I don't know —")), *groups.items()]
+    if loose:
+        choices.append((_("Other parishes"), loose))
+    return choices
+
+
+class ProposalForm(forms.ModelForm):
+    # A field people never see (hidden by the stylesheet) and bots fill in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "problem", "solution", "topic", "zone", "parish"]
+        labels = {
+            "title": _("Title of your proposal"),
+            "problem": _("What is the problem?"),
+            "solution": _("What do you propose?"),
+            "topic": _("Topic"),
+            "zone": _("Zonal administration"),
+            "parish": _("Parish (optional)"),
+        }
+        help_texts = {
+            "title": _("A short sentence, at most 150 characters."),
+            "problem": _("Describe the problem, who it affects and where. At most 3,000 characters."),
+            "solution": _("How could the municipality solve it? At most 3,000 characters."),
+            "topic": _("The open-government value closest to your proposal."),
+            "zone": _("The zonal administration where the problem happens."),
+        }
+        error_messages = {
+            "title": {
+                "required": _("Write a title for your proposal."),
+                "max_length": _("The title can have at most %(limit_value)d characters (it has %(show_value)d)."),
+            },
+            "problem": {
+                "required": _("Describe the problem."),
+                "max_length": _("Describe the problem in at most %(limit_value)d characters (it has %(show_value)d)."),
+            },
+            "solution": {
+                "required": _("Describe your proposed solution."),
+                "max_length": _("Describe the solution in at most %(limit_value)d characters (it has %(show_value)d)."),
+            },
+            "topic": {"required": _("Choose the topic of your proposal.")},
+            "zone": {"required": _("Choose the zonal administration.")},
+        }
+        widgets = {"problem": forms.Textarea(attrs={"rows": 6}), "solution": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.call = call
+        self.fields["parish"].choices = grouped_parishes()
+        self.fields["topic"].choices = [("", _("Choose a topic")), *Proposal._meta.get_field("topic").choices]
+        self.fields["zone"].empty_label = _("Choose a zonal administration")
+        self.fields["started"].initial = started_token()
+        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+        for name in ("title", "problem", "solution"):
+            self.fields[name].widget.attrs["maxlength"] = Proposal._meta.get_field(name).max_length
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise ValidationError(_("We could not accept this submission."), code="honeypot")
+        elapsed = seconds_since(cleaned.get("started"))
+        if elapsed is None:
+            self.renew_started()
+            raise ValidationError(_("The form expired. Check your answers and send it again."), code="form_expired")
+        if elapsed < settings.PROPOSALS_MIN_FILL_SECONDS:
+            raise ValidationError(
+                _("The form was sent too quickly. Check your answers and send it again."), code="too_fast"
+            )
+        return cleaned
+
+    def renew_started(self):
+        self.data = self.data.copy()
+        self.data["started"] = started_token()
+
+    def is_bot(self):
+        return any(error.code == "honeypot" for error in self.errors.as_data().get("__all__", []))
+
+
+class ContactForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and consent to the processing of my data for this proposal."),
+        error_messages={"required": _("To send your proposal, tick the box to give your consent.")},
+    )
+
+    class Meta:
+        model = ProposerContact
+        fields = ["name", "email", "phone", "organization", "age_range", "gender"]
+        labels = {
+            "name": _("Full name"),
+            "email": _("Email"),
+            "phone": _("Phone (optional)"),
+            "organization": _("Organization you represent (optional)"),
+            "age_range": _("Age range (optional)"),
+            "gender": _("Gender (optional)"),
+        }
+        help_texts = {
+            "email": _("We send your tracking code and the answers here."),
+            "phone": _("Mobile 09XXXXXXXX or +5939XXXXXXXX, or landline with area code, e.g. 022345678."),
+            "age_range": _("Only for anonymous statistics on who takes part."),
+        }
+        error_messages = {
+            "name": {
+                "required": _("Write your name."),
+                "max_length": _("The name can have at most %(limit_value)d characters."),
+            },
+            "email": {
+                "required": _("Write your email so we can send you the tracking code."),
+                "invalid": _("Write a valid email address, e.g. nombre@ejemplo.com."),
+            },
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["age_range"].choices = [("", _("I prefer not to say")), *ProposerContact.AgeRange.choices]
+        self.fields["gender"].choices = [("", _("I prefer not to say")), *ProposerContact.Gender.choices]
+
+    def clean_phone(self):
+        phone = re.sub(r"[\s\-().]", "", self.cleaned_data["phone"])
+        if phone and not PHONE_PATTERN.match(phone):
+            raise ValidationError(
+                _(
+                    "Write an Ecuadorian phone number: a mobile 09XXXXXXXX or +5939XXXXXXXX, "
+                    "or a landline with its area code, e.g. 022345678."
+                ),
+                code="phone",
+            )
+        return phone
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=40,
+        help_text=_("For example QGA-7K4-M2P-9XH. Capital or small letters, with or without dashes."),
+        error_messages={"required": _("Write your tracking code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+
+    def clean_code(self):
+        code = normalize_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError(
+                _("That is not a tracking code. Codes look like QGA-7K4-M2P-9XH."), code="code_format"
+            )
+        return code
+
+
+class ErasureRequestForm(TrackForm):
+    email = forms.EmailField(
+        label=_("The email you gave with the proposal"),
+        error_messages={
+            "required": _("Write the email you gave with the proposal."),
+            "invalid": _("Write a valid email address, e.g. nombre@ejemplo.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

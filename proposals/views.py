@@ -1,0 +1,238 @@
+import hashlib
+
+import django_filters
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
+
+from proposals.emails import send_erasure_email
+from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm
+from proposals.models import (
+    CONSENT_VERSION,
+    Call,
+    Parish,
+    Proposal,
+    ProposerContact,
+    ZonalAdministration,
+    can_moderate,
+    normalize_code,
+)
+
+ERASURE_SALT = "proposals.erasure"
+ERASURE_MAX_AGE = 2 * 24 * 3600
+SESSION_CODE_KEY = "proposals:submitted-code"
+
+
+def _rate_key(request, scope):
+    # Only a hash of the address is kept, and only for an hour.
+    address = request.META.get("REMOTE_ADDR", "")
+    return "proposals:rate:" + hashlib.sha256(f"{scope}:{address}".encode()).hexdigest()
+
+
+def rate_limited(request, scope, limit):
+    return (cache.get(_rate_key(request, scope)) or 0) >= limit
+
+
+def count_attempt(request, scope):
+    key = _rate_key(request, scope)
+    if cache.add(key, 1, 3600):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+
+
+def too_many(request, message):
+    return render(request, "proposals/proposal_rate_limited.html", {"message": message}, status=429)
+
+
+class ProposalFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.all(), empty_label=_("All calls"))
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Zonal administration"), queryset=ZonalAdministration.objects.all(), empty_label=_("All zones")
+    )
+    parish = django_filters.ModelChoiceFilter(
+        label=_("Parish"), queryset=Parish.objects.all(), empty_label=_("All parishes")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Proposal.Status.choices, empty_label=_("All statuses")
+    )
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"), choices=Proposal._meta.get_field("topic").choices, empty_label=_("All topics")
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["q", "call", "zone", "parish", "status", "topic"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class ProposalListView(ListView):
+    paginate_by = 20
+    template_name = "proposals/proposal_list.html"
+
+    def get_queryset(self):
+        queryset = Proposal.objects.visible_to(self.request.user).for_list()
+        self.filterset = ProposalFilter(self.request.GET or None, queryset=queryset)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset, query_string=query.urlencode(), open_call=Call.objects.open_now().first(), **kwargs
+        )
+
+
+@never_cache
+def proposal_create(request):
+    call = Call.objects.open_now().order_by("closes_at").first()
+    if call is None:
+        upcoming = Call.objects.upcoming().first()
+        return render(request, "proposals/proposal_closed.html", {"upcoming": upcoming})
+    limit_message = _("You have sent many proposals in a short time. Please wait an hour and try again.")
+    if request.method == "POST":
+        if rate_limited(request, "submit", settings.PROPOSALS_SUBMISSIONS_PER_HOUR):
+            return too_many(request, limit_message)
+        form = ProposalForm(request.POST, call=call)
+        contact_form = ContactForm(request.POST)
+        if form.is_valid() and contact_form.is_valid():
+            contact = contact_form.save(commit=False)
+            contact.consent_version, contact.consented_at = CONSENT_VERSION, timezone.now()
+            contact.language = translation.get_language() or settings.LANGUAGE_CODE
+            proposal = form.save(commit=False)
+            proposal.submit(contact=contact)
+            count_attempt(request, "submit")
+            request.session[SESSION_CODE_KEY] = proposal.code
+            return redirect("proposals:proposal-submitted")
+        if form.is_bot():
+            count_attempt(request, "submit")
+    else:
+        form, contact_form = ProposalForm(call=call), ContactForm()
+    context = {"form": form, "contact_form": contact_form, "call": call, "consent_version": CONSENT_VERSION}
+    context["retention_days"] = settings.PROPOSALS_RETENTION_DAYS
+    return render(request, "proposals/proposal_form.html", context)
+
+
+@never_cache
+def proposal_submitted(request):
+    code = request.session.get(SESSION_CODE_KEY)
+    if not code:
+        return redirect("proposals:proposal-create")
+    proposal = get_object_or_404(Proposal, code=code)
+    return render(request, "proposals/proposal_submitted.html", {"proposal": proposal})
+
+
+def _lookup(request):
+    form = TrackForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    proposal = Proposal.objects.filter(code=form.cleaned_data["code"]).only("code").first()
+    if proposal is None:
+        form.add_error(
+            "code",
+            _("We found no proposal with this code. Check it against the email we sent you and try again."),
+        )
+    return form, proposal
+
+
+@never_cache
+def proposal_track(request):
+    limit_message = _("Too many lookups from your connection. Please wait an hour and try again.")
+    form, erasure_form = TrackForm(), ErasureRequestForm(prefix="erasure")
+    if "code" in request.GET:
+        if rate_limited(request, "lookup", settings.PROPOSALS_LOOKUPS_PER_HOUR):
+            return too_many(request, limit_message)
+        count_attempt(request, "lookup")
+        form, proposal = _lookup(request)
+        if proposal is not None:
+            return redirect(proposal)
+    if request.method == "POST":
+        if rate_limited(request, "lookup", settings.PROPOSALS_LOOKUPS_PER_HOUR):
+            return too_many(request, limit_message)
+        count_attempt(request, "lookup")
+        erasure_form = ErasureRequestForm(request.POST, prefix="erasure")
+        if erasure_form.is_valid():
+            _request_erasure(**erasure_form.cleaned_data)
+            messages.success(
+                request,
+                gettext(
+                    "If the code and the email match a proposal, we have sent a confirmation link to that email. "
+                    "It is valid for two days."
+                ),
+            )
+            return redirect("proposals:proposal-track")
+    return render(request, "proposals/proposal_track.html", {"form": form, "erasure_form": erasure_form})
+
+
+def _request_erasure(*, code, email):
+    contact = (
+        ProposerContact.objects.select_related("proposal")
+        .filter(proposal__code=code, anonymised_at__isnull=True, email__iexact=email)
+        .first()
+    )
+    if contact is None:
+        return
+    token = signing.dumps({"contact": contact.pk, "email": _email_digest(contact.email)}, salt=ERASURE_SALT)
+    send_erasure_email(contact, reverse("proposals:proposal-erasure", kwargs={"token": token}))
+
+
+def _email_digest(email):
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+
+
+def _contact_for_token(token):
+    try:
+        data = signing.loads(token, salt=ERASURE_SALT, max_age=ERASURE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    contact = (
+        ProposerContact.objects.select_related("proposal")
+        .filter(pk=data.get("contact"), anonymised_at__isnull=True)
+        .first()
+    )
+    if contact is None or _email_digest(contact.email) != data.get("email"):
+        return None
+    return contact
+
+
+@never_cache
+def proposal_erasure(request, token):
+    contact = _contact_for_token(token)
+    if contact is None:
+        return render(request, "proposals/proposal_erasure.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        code = contact.proposal.code
+        contact.anonymise()
+        messages.success(request, gettext("Your contact data has been erased. The proposal stays public without it."))
+        return redirect("proposals:proposal-detail", code=code)
+    return render(request, "proposals/proposal_erasure.html", {"proposal": contact.proposal})
+
+
+def proposal_detail(request, code):
+    canonical = normalize_code(code)
+    if not canonical:
+        raise Http404
+    if canonical != code:
+        return redirect("proposals:proposal-detail", code=canonical)
+    proposal = Proposal.objects.for_detail().filter(code=canonical).first()
+    if proposal is None:
+        raise Http404
+    moderator = can_moderate(request.user)
+    context = {"proposal": proposal, "show_content": moderator or not proposal.is_hidden, "can_moderate": moderator}
+    return render(request, "proposals/proposal_detail.html", context)
