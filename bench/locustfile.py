@@ -18,7 +18,7 @@ PAGES = json.loads(os.environ.get("LOAD_PAGES", '["/"]'))
 MILESTONES = json.loads(os.environ.get("LOAD_MILESTONES", "[]"))
 CODES_FILE = os.environ["LOAD_CODES_FILE"]
 PASSWORD = os.environ.get("DEMO_PASSWORD", "")
-CODE_PATTERN = re.compile(r"QGA-[A-Z0-9]{4}-[A-Z0-9]{4}")
+CODE_PATTERN = re.compile(r"QGA(?:-[A-Z0-9]{3,4}){2,3}")
 
 
 class FormParser(HTMLParser):

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import pagination, routers, viewsets
 
@@ -14,25 +15,35 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
+NOT_FOUND = OpenApiResponse(description="No such record, or no such page of the list.")
+BAD_FILTER = OpenApiResponse(description="A filter has a value of the wrong type; the answer says which.")
+
+
 def viewset_for(dataset):
     """A read-only viewset answering with the dataset's serializer, filters and public queryset."""
 
     def get_queryset(self):
         return dataset.queryset()
 
-    return type(
-        f"{dataset.serializer.Meta.model.__name__}ViewSet",
-        (viewsets.ReadOnlyModelViewSet,),
-        {
-            "__doc__": str(dataset.description),
-            "queryset": dataset.queryset().model.objects.none(),
-            "get_queryset": get_queryset,
-            "serializer_class": dataset.serializer,
-            "pagination_class": Pagination,
-            "lookup_field": dataset.lookup_field,
-            "filter_backends": [DjangoFilterBackend],
-            "filterset_fields": dataset.filterset_fields,
-        },
+    documented = extend_schema_view(
+        list=extend_schema(responses={200: dataset.serializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND}),
+        retrieve=extend_schema(responses={200: dataset.serializer, 404: NOT_FOUND}),
+    )
+    return documented(
+        type(
+            f"{dataset.serializer.Meta.model.__name__}ViewSet",
+            (viewsets.ReadOnlyModelViewSet,),
+            {
+                "__doc__": str(dataset.description),
+                "queryset": dataset.queryset().model.objects.none(),
+                "get_queryset": get_queryset,
+                "serializer_class": dataset.serializer,
+                "pagination_class": Pagination,
+                "lookup_field": dataset.lookup_field,
+                "filter_backends": [DjangoFilterBackend],
+                "filterset_fields": dataset.filterset_fields,
+            },
+        )
     )
 
 

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
 
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, ProgressUpdate
+from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
 from opendata import serializers
+from proposals.models import Proposal
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -160,7 +162,7 @@ DATASETS = [
         serializers.ProgressUpdateSerializer,
         lambda: ProgressUpdate.objects.select_related("milestone__commitment").order_by("-reported_on", "-pk"),
         updated_field="created_at",
-        filterset_fields={"milestone": ["exact"], "milestone__commitment__code": ["exact"], "status": ["exact"]},
+        filterset_fields={"milestone__id": ["exact"], "milestone__commitment__code": ["exact"], "status": ["exact"]},
     ),
     Dataset(
         "evidencias",
@@ -171,6 +173,76 @@ DATASETS = [
         lambda: Evidence.objects.select_related("update__milestone__commitment").order_by("-dated_on", "-pk"),
         updated_field="created_at",
         filterset_fields={"update__milestone__commitment__code": ["exact"]},
+    ),
+]
+DATASETS += [
+    Dataset(
+        "consejeros",
+        "councilmember",
+        _("Council members"),
+        _("Members of the Open Government Advisory Council, by sector, with their organization and term."),
+        serializers.CouncilMemberSerializer,
+        lambda: CouncilMember.objects.select_related("organization").order_by("sector", "role", "name", "pk"),
+        filterset_fields={"sector": ["exact"], "role": ["exact"], "organization__slug": ["exact"]},
+    ),
+    Dataset(
+        "sesiones",
+        "session",
+        _("Council sessions"),
+        _("Every session of the advisory council, with its status and the quorum reached."),
+        serializers.SessionSerializer,
+        lambda: Session.objects.with_quorum().order_by("-scheduled_on", "-number"),
+        lookup_field="number",
+        filterset_fields={"status": ["exact"], "kind": ["exact"], "scheduled_on": ["gte", "lte"]},
+    ),
+    Dataset(
+        "asistencia",
+        "attendance",
+        _("Attendance"),
+        _("Who attended each council session: present, absent, excused or represented by the alternate."),
+        serializers.AttendanceSerializer,
+        lambda: Attendance.objects.select_related("session", "member").order_by("-session__number", "member_id"),
+        filterset_fields={"session__number": ["exact"], "member__id": ["exact"], "status": ["exact"]},
+    ),
+    Dataset(
+        "acuerdos",
+        "agreement",
+        _("Agreements"),
+        _("The council's agreements with who must carry them out, their due date and their follow-up."),
+        serializers.AgreementSerializer,
+        lambda: Agreement.objects.select_related("session", "responsible_organization", "responsible_member").order_by(
+            "-session__number", "number"
+        ),
+        filterset_fields={"session__number": ["exact"], "status": ["exact"]},
+    ),
+    Dataset(
+        "verificaciones",
+        "milestonereview",
+        _("Council verifications"),
+        _("The council's verdict on the progress reported for each milestone, at held sessions."),
+        serializers.MilestoneReviewSerializer,
+        lambda: (
+            MilestoneReview.objects.public()
+            .select_related("session", "milestone__commitment")
+            .order_by("-session__number", "milestone_id")
+        ),
+        filterset_fields={"milestone__commitment__code": ["exact"], "outcome": ["exact"], "session__number": ["exact"]},
+    ),
+    Dataset(
+        "propuestas",
+        "proposal",
+        _("Citizen proposals"),
+        _("Proposals sent by citizens, with their status and the municipality's response. Never personal data."),
+        serializers.ProposalSerializer,
+        lambda: (
+            Proposal.objects.visible_to(None)
+            .select_related("zone", "parish", "duplicate_of")
+            .prefetch_related("commitments")
+            .order_by("-created_at", "-pk")
+        ),
+        updated_field="created_at",
+        lookup_field="code",
+        filterset_fields={"status": ["exact"], "topic": ["exact"], "zone__slug": ["exact"], "call__id": ["exact"]},
     ),
 ]
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}

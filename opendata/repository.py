@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commitments.models import Evidence, Milestone, ProgressUpdate
+from council.models import MilestoneReview
 
 INDEX_COLUMNS = ["commitment", "milestone", "milestone_title", "kind", "date", "progress", "status", "text", "document"]
 
@@ -36,7 +37,10 @@ def commitments_of(plan):
     updates = ProgressUpdate.objects.order_by("reported_on", "pk").prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("dated_on", "pk"))
     )
-    milestones = Milestone.objects.order_by("order").prefetch_related(Prefetch("updates", queryset=updates))
+    reviews = MilestoneReview.objects.public().select_related("session").order_by("session__scheduled_on", "pk")
+    milestones = Milestone.objects.order_by("order").prefetch_related(
+        Prefetch("updates", queryset=updates), Prefetch("council_reviews", queryset=reviews, to_attr="public_reviews")
+    )
     return plan.commitments.order_by("code").prefetch_related(Prefetch("milestones", queryset=milestones))
 
 
@@ -71,14 +75,11 @@ def build(plan):
 
 
 def verification_entries(milestone, base):
-    """The council's verifications of the milestone, when the council app records them."""
-    reviews = getattr(milestone, "council_reviews", None)
-    if reviews is None:
-        return []
+    """The council's verifications of the milestone at held sessions."""
     return [
-        Entry(**base, kind=_("council verification"), date=review.session.date, status=review.get_outcome_display(),
-              text=review.note)
-        for review in reviews
+        Entry(**base, kind=_("council verification"), date=review.session.scheduled_on,
+              status=review.get_outcome_display(), text=review.note, document=review.get_absolute_url())
+        for review in milestone.public_reviews
     ]  # fmt: skip
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, ProgressUpdate
+from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
+from proposals.models import Proposal
 
 
 class PageField(serializers.CharField):
@@ -214,4 +216,195 @@ class EvidenceSerializer(serializers.ModelSerializer):
             id=_("Stable identifier of the evidence."),
             title=_("Title of the document."),
             dated_on=_("Date of the document."),
+        )
+
+
+class CouncilMemberSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:councilmember-detail", help_text=_("Address of this record in the API.")
+    )
+    page = PageField()
+    name = serializers.CharField(
+        source="display_name", read_only=True, help_text=_("Name of the councillor, or of the seat.")
+    )
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text=_("Identifier of the organization represented.")
+    )
+
+    class Meta:
+        model = CouncilMember
+        fields = [
+            "id", "url", "page", "name", "organization", "sector", "role", "term_starts_on", "term_ends_on",
+            "alternate_name", "is_demo",
+        ]  # fmt: skip
+        extra_kwargs = help_texts(
+            id=_("Stable identifier of the member."),
+            sector=_("civil_society, academia, productive_sector or municipal_government."),
+            role=_("chair, technical_secretary or member."),
+            term_starts_on=_("Start of the term, if known."),
+            term_ends_on=_("End of the term, if known."),
+            alternate_name=_("Name of the alternate."),
+            is_demo=_("True for fictional demonstration data."),
+        )
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:session-detail", lookup_field="number", help_text=_("Address of this record in the API.")
+    )
+    page = PageField()
+    members_in_office = serializers.IntegerField(read_only=True, help_text=_("Members in office on that date."))
+    attending = serializers.IntegerField(
+        read_only=True, help_text=_("Members present or represented by their alternate.")
+    )
+    starts = serializers.DateTimeField(read_only=True, help_text=_("Start, with the time zone's offset."))
+    ends = serializers.DateTimeField(read_only=True, help_text=_("End (planned if not recorded), with the offset."))
+    quorum_reached = serializers.BooleanField(
+        source="quorum.reached", read_only=True, help_text=_("True when more than half of the members attended.")
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "number", "url", "page", "kind", "scheduled_on", "starts", "ends", "place", "online_url",
+            "status", "convened_on", "members_in_office", "attending", "quorum_reached", "is_demo",
+        ]  # fmt: skip
+        extra_kwargs = help_texts(
+            number=_("Number of the session: its stable identifier."),
+            kind=_("ordinary or extraordinary."),
+            scheduled_on=_("Date of the session."),
+            place=_("Where it meets."),
+            online_url=_("Link to follow it online."),
+            status=_("convened, held or suspended."),
+            convened_on=_("Date it was convened."),
+            is_demo=_("True for fictional demonstration data."),
+        )
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    session = serializers.SlugRelatedField(slug_field="number", read_only=True, help_text=_("Number of the session."))
+    member = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Identifier of the member."))
+    member_name = serializers.CharField(
+        source="member.display_name", read_only=True, help_text=_("Name of the councillor, or of the seat.")
+    )
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "session", "member", "member_name", "status"]
+        extra_kwargs = help_texts(
+            id=_("Stable identifier of the record."),
+            status=_("present, absent, excused or alternate (represented by the alternate)."),
+        )
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:agreement-detail", help_text=_("Address of this record in the API.")
+    )
+    page = PageField()
+    session = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, help_text=_("Number of the session that agreed it.")
+    )
+    responsible = serializers.CharField(
+        source="responsible_display", read_only=True, help_text=_("Who must carry it out.")
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "url",
+            "page",
+            "session",
+            "number",
+            "text",
+            "responsible",
+            "due_on",
+            "status",
+            "follow_up_notes",
+        ]
+        extra_kwargs = help_texts(
+            id=_("Stable identifier of the agreement."),
+            number=_("Number of the agreement within its session."),
+            text=_("What was agreed."),
+            due_on=_("Due date, if any."),
+            status=_("pending, in_progress, done or dropped."),
+            follow_up_notes=_("Notes on its follow-up."),
+        )
+
+
+class MilestoneReviewSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:milestonereview-detail", help_text=_("Address of this record in the API.")
+    )
+    page = PageField()
+    session = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, help_text=_("Number of the session that verified it.")
+    )
+    session_date = serializers.DateField(source="session.scheduled_on", read_only=True, help_text=_("Its date."))
+    commitment = serializers.CharField(
+        source="milestone.commitment.code", read_only=True, help_text=_("OGP code of the commitment.")
+    )
+    milestone = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Identifier of the milestone."))
+    update = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("Identifier of the progress report reviewed.")
+    )
+
+    class Meta:
+        model = MilestoneReview
+        fields = [
+            "id",
+            "url",
+            "page",
+            "session",
+            "session_date",
+            "commitment",
+            "milestone",
+            "update",
+            "outcome",
+            "note",
+        ]
+        extra_kwargs = help_texts(
+            id=_("Stable identifier of the verification."),
+            outcome=_("verified, observations (verified with observations) or not_verified."),
+            note=_("The council's note."),
+        )
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:proposal-detail", lookup_field="code", help_text=_("Address of this record in the API.")
+    )
+    page = PageField()
+    zone = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text=_("Identifier of the zonal administration.")
+    )
+    parish = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True, help_text=_("Parish, if given.")
+    )
+    commitments = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text=_("Commitments the proposal shaped.")
+    )
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Code of the proposal it duplicates, if any.")
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "code", "url", "page", "call", "title", "problem", "solution", "topic", "zone", "parish", "status",
+            "response", "responded_at", "commitments", "duplicate_of", "created_at", "is_demo",
+        ]  # fmt: skip
+        extra_kwargs = help_texts(
+            code=_("Tracking code: the proposal's stable identifier."),
+            call=_("Identifier of the call for proposals."),
+            title=_("Title given by the citizen."),
+            problem=_("The problem described."),
+            solution=_("The proposed solution."),
+            topic=_("OGP value closest to the proposal."),
+            status=_("received, under_review, accepted, incorporated, not_accepted, duplicate or withdrawn."),
+            response=_("The municipality's reasoned response."),
+            responded_at=_("When it was answered."),
+            created_at=_("When it was received."),
+            is_demo=_("True for fictional demonstration data."),
         )

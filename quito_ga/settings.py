@@ -156,6 +156,7 @@ SPECTACULAR_SETTINGS = {
         "CompletionEnum": "commitments.models.Completion",
         "MilestoneStatusEnum": "commitments.models.Milestone.Status",
         "PlanStatusEnum": "commitments.models.ActionPlan.Status",
+        "OgpValueEnum": "commitments.models.OgpValue.Key",
     },
 }
 
