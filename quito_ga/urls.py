@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from quito_ga import views
+from quito_ga.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Gobierno Abierto Quito — Administration")
 admin.site.site_title = _("Gobierno Abierto Quito — Administration")
@@ -19,6 +21,11 @@ handler500 = "quito_ga.views.server_error"
 urlpatterns = [
     path("salud/", views.health, name="health"),
     path("api/v1/", include("opendata.api")),
+    path("robots.txt", views.robots, name="robots"),
+    path(
+        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap-index"
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 if settings.BENCHMARK:
     urlpatterns.append(path("bench/ping/", views.ping))

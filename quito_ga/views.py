@@ -31,6 +31,12 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def robots(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /en/admin/", "Disallow: /propuestas/borrar-datos/"]
+    return HttpResponse("\n".join([*lines, f"Sitemap: {sitemap}", ""]), content_type="text/plain; charset=utf-8")
+
+
 def ping(request):
     """The benchmark's floor: a view that does nothing, behind the same middleware as every page."""
     return HttpResponse("pong", content_type="text/plain")

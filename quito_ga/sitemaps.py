@@ -1,0 +1,84 @@
+"""sitemap.xml: every public page, in Spanish and English (hreflang alternates)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from commitments.models import ActionPlan, Commitment, Organization
+from council.models import Session
+from proposals.models import Proposal
+
+
+class PortalSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(PortalSitemap):
+    priority = 0.8
+    changefreq = "daily"
+
+    def items(self):
+        return [
+            "home",
+            "commitments:plan-list",
+            "commitments:commitment-list",
+            "council:council-home",
+            "council:session-list",
+            "proposals:proposal-list",
+            "proposals:proposal-create",
+            "proposals:proposal-track",
+            "opendata:dataset-list",
+            "opendata:api-documentation",
+            "accessibility",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PlanSitemap(PortalSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ActionPlan.objects.order_by("number")
+
+
+class CommitmentSitemap(PortalSitemap):
+    changefreq = "weekly"
+    priority = 0.7
+
+    def items(self):
+        return Commitment.objects.published().order_by("code")
+
+
+class OrganizationSitemap(PortalSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Organization.objects.order_by("slug")
+
+
+class SessionSitemap(PortalSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Session.objects.order_by("number")
+
+
+class ProposalSitemap(PortalSitemap):
+    changefreq = "weekly"
+    limit = 5000  # 5,000 addresses a page, twice that with the English ones
+
+    def items(self):
+        return Proposal.objects.visible_to(None).only("code").order_by("pk")
+
+
+SITEMAPS = {
+    "paginas": StaticPagesSitemap,
+    "planes": PlanSitemap,
+    "compromisos": CommitmentSitemap,
+    "instituciones": OrganizationSitemap,
+    "sesiones": SessionSitemap,
+    "propuestas": ProposalSitemap,
+}
