@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments import views
+from commitments import feeds, views
 
 app_name = "commitments"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("planes/", views.PlanListView.as_view(), name="plan-list"),
     path("planes/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("compromisos/", views.CommitmentListView.as_view(), name="commitment-list"),
+    path("compromisos/avances.atom", feeds.ProgressUpdatesFeed(), name="progress-feed"),
+    path("compromisos/<str:code>/avances.atom", feeds.CommitmentUpdatesFeed(), name="commitment-feed"),
     path("compromisos/<str:code>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
     path("instituciones/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("evidencias/<int:pk>/descargar/", views.evidence_download, name="evidence-download"),

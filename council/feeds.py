@@ -2,10 +2,15 @@
 
 import datetime
 
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from council.models import Session
+from council.models import Minutes, Session
 
 CRLF = "\r\n"
 
@@ -74,3 +79,37 @@ def calendar(sessions, *, request):
         lines.extend(session_event(session, host=host, url=url, stamp=stamp))
     lines.append("END:VCALENDAR")
     return CRLF.join(fold(line) for line in lines) + CRLF
+
+
+class PublishedMinutesFeed(Feed):
+    """The minutes of the council's sessions as they are published (never drafts), newest first."""
+
+    feed_type = Atom1Feed
+    title = _lazy("Gobierno Abierto Quito: minutes of the advisory council")
+    subtitle = _lazy("The minutes of each session of the Open Government Advisory Council, once published.")
+
+    def link(self):
+        return reverse("council:session-list")
+
+    def items(self):
+        return Minutes.objects.published().select_related("session").order_by("-published_on", "-pk")[:50]
+
+    def item_title(self, item):
+        return _("Minutes of session %(number)s (%(date)s)") % {
+            "number": item.session.number,
+            "date": date_format(item.session.scheduled_on, "DATE_FORMAT"),
+        }
+
+    def item_description(self, item):
+        return item.text_html()
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"minutes-{item.session.number}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_on

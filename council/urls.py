@@ -1,6 +1,6 @@
 from django.urls import path
 
-from council import views
+from council import feeds, views
 
 app_name = "council"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.council_home, name="council-home"),
     path("sesiones/", views.SessionListView.as_view(), name="session-list"),
     path("sesiones/calendario.ics", views.session_calendar, name="session-calendar"),
+    path("actas.atom", feeds.PublishedMinutesFeed(), name="minutes-feed"),
     path("sesiones/<int:number>/", views.SessionDetailView.as_view(), name="session-detail"),
     path("sesiones/<int:number>/acta.pdf", views.minutes_download, name="minutes-download"),
 ]
