@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from opendata.datasets import BY_SLUG as DATASETS_BY_SLUG
 from opendata.datasets import DATASETS
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,16 @@ def test_query_counts_do_not_grow_with_the_data(client):
     large = query_counts(client)
     assert large == small
     assert max(small.values()) <= 12
+
+    # The largest download streams in chunks of a thousand records: a few queries per chunk, never per row.
+    rows = DATASETS_BY_SLUG["propuestas"].queryset().count()
+    assert rows > 10_000
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/datos/propuestas.csv")
+        assert response.streaming
+        lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+    assert lines >= rows + 1
+    assert len(queries) <= 2 * (rows // 1000 + 1) + 2
 
 
 def test_streamed_downloads_read_the_data_in_chunks_not_per_row(client):
