@@ -21,7 +21,6 @@ def test_a_citizen_downloads_the_commitments_as_csv(page, portal):
     page.get_by_role("link", name="Datos abiertos").first.wait_for()
     with page.expect_download() as download:
         page.locator("#compromisos").get_by_role("link", name="Descargar CSV").click()
-    path = download.value.path()
-    text = open(path, encoding="utf-8-sig").read()
+    text = download.value.path().read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("code,url,page,plan,title")
     assert "ECQTO0001" in text
