@@ -4,6 +4,7 @@ import calendar
 import datetime
 import random
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from commitments.models import (
     Organization,
     ProgressUpdate,
     StaffProfile,
+    ensure_role_groups,
     forget_demo_data_flag,
 )
 
@@ -119,7 +121,7 @@ def load_first_plan_commitments(data, plan, organizations):
 
 
 def load_second_plan_commitments(data, plan, organizations):
-    values = {value.key: value for value in OgpValue.objects.all()}
+    values = {item["key"]: OgpValue.objects.get_or_create(key=item["key"])[0] for item in data["ogp_values"]}
     for item in data["commitments"]:
         title_es = item["title_es"]
         facts = {
@@ -369,6 +371,7 @@ DEMO_ACCOUNTS = [
 
 
 def ensure_demo_accounts(organizations, password):
+    ensure_role_groups(apps)
     usernames = []
     for username, group_name, acronym in DEMO_ACCOUNTS:
         user, _created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
