@@ -277,6 +277,11 @@ class Session(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def title(self):
+        if self.kind == self.Kind.EXTRAORDINARY:
+            return _("Extraordinary session %(number)s") % {"number": self.number}
+        return _("Ordinary session %(number)s") % {"number": self.number}
+
     def starts(self):
         """The aware start datetime in Quito."""
         return timezone.make_aware(datetime.datetime.combine(self.scheduled_on, self.starts_at))

@@ -173,10 +173,10 @@ def test_minutes_markdown_is_rendered_and_sanitised():
         '<a href="javascript:alert(1)" onclick="x()">mal</a><img src=x onerror=alert(1)>'
     )
     html = minutes.text_html()
-    assert "<h2>Título</h2>" in html
+    assert "<h3>Título</h3>" in html
     assert "<strong>Acuerdo</strong>" in html
     assert 'href="https://quito.gob.ec"' in html
-    for forbidden in ("<script", "onclick", "javascript:", "<img", "onerror", "<h1"):
+    for forbidden in ("<script", "onclick", "javascript:", "<img", "onerror", "<h1", "<h2"):
         assert forbidden not in html
 
 
