@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from commitments.models import EDITOR_GROUP
+from commitments.models import COORDINATION_GROUP, EDITOR_GROUP
 from council.models import (
     COUNCIL_GROUP,
     SECRETARIAT_GROUP,
@@ -256,11 +256,12 @@ def test_the_signed_minutes_must_be_a_real_pdf(client, secretaria, members):
     assert minutes.status == Minutes.Status.APPROVED
 
 
-def test_institutional_editors_and_anonymous_users_reach_nothing_of_the_council(client, members):
+@pytest.mark.parametrize("group", [EDITOR_GROUP, COORDINATION_GROUP])
+def test_commitments_staff_and_anonymous_users_reach_nothing_of_the_council(client, members, group):
     minutes = MinutesFactory(session=held_session(members, present=3))
     approve = reverse("admin:council_minutes_approve", args=[minutes.pk])
     assert client.post(approve, {"at": minutes.session.pk}).status_code == 302  # to the login page
-    client.force_login(staff_user("editor", EDITOR_GROUP, OrganizationFactory()))
+    client.force_login(staff_user("staff", group, OrganizationFactory()))
     assert client.get(reverse("admin:council_session_changelist")).status_code == 403
     assert client.get(change_url(minutes.session)).status_code == 403
     assert client.post(approve, {"at": minutes.session.pk}).status_code == 403
