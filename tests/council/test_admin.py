@@ -281,3 +281,13 @@ def test_every_change_is_kept_in_history(client, secretaria, members):
     client.post(change_url(agreement), data)
     latest = agreement.history.first()
     assert (latest.status, latest.history_user) == ("done", secretaria)
+
+
+def test_attendance_recorded_in_the_session_screen_is_kept_in_history(client, secretaria, members):
+    session = held_session(members[:1], present=1)
+    client.force_login(secretaria)
+    data = changeform_data(client.get(change_url(session)))
+    data["attendances-0-status"] = "excused"
+    client.post(change_url(session), data)
+    latest = Attendance.objects.get(session=session).history.first()
+    assert (latest.status, latest.history_user, latest.history_type) == ("excused", secretaria, "~")
