@@ -207,7 +207,7 @@ class AgreementQuerySet(models.QuerySet):
             self.open()
             .filter(session__status=Session.Status.HELD)
             .select_related("session", "responsible_organization", "responsible_member__organization")
-            .order_by("due_on", "session__scheduled_on", "number")
+            .order_by(F("due_on").asc(nulls_last=True), "session__scheduled_on", "number")
         )
 
 
