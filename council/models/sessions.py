@@ -303,6 +303,12 @@ class Session(models.Model):
         )
 
     def mark_held(self):
+        if self.scheduled_on > today():
+            raise ValidationError(
+                _("Session %(number)s cannot be marked as held before its date."),
+                code="held_before_date",
+                params={"number": self.number},
+            )
         if not self.attendances.exists():
             raise ValidationError(
                 _("Record the attendance before marking session %(number)s as held."),

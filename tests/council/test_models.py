@@ -64,6 +64,14 @@ def test_a_session_cannot_be_marked_held_without_attendance():
     assert session.status == Session.Status.CONVENED
 
 
+def test_a_session_cannot_be_marked_held_before_its_date(members):
+    session = SessionFactory(scheduled_on=datetime.date.today() + datetime.timedelta(days=1))
+    AttendanceFactory(session=session, member=members[0])
+    with pytest.raises(ValidationError) as error:
+        session.mark_held()
+    assert error.value.code == "held_before_date"
+
+
 def test_a_held_session_cannot_be_suspended(members):
     with pytest.raises(ValidationError):
         held_session(members, present=3).suspend()
