@@ -4,6 +4,7 @@ import bisect
 import datetime
 import random
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Max
@@ -21,6 +22,7 @@ from council.models import (
     MilestoneReview,
     Minutes,
     Session,
+    ensure_role_groups,
 )
 
 SECTOR_BY_KIND = {
@@ -323,6 +325,7 @@ def make_agendas(sessions, agreements, reviewed):
 
 def seed_demo(*, scale, password):
     rng = random.Random(2023)
+    ensure_role_groups(apps)  # a flushed database (transactional tests) has lost the migration's groups
     members = demo_members()
     accounts = [
         demo_account("secretaria", SECRETARIAT_GROUP, password).username,

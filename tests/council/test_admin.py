@@ -16,6 +16,7 @@ from council.models import (
     MilestoneReview,
     Minutes,
     Session,
+    role_codenames,
 )
 from tests.council.factories import AgreementFactory, CouncilMemberFactory, MinutesFactory, SessionFactory, held_session
 from tests.factories import MilestoneFactory, OrganizationFactory, staff_user
@@ -78,6 +79,7 @@ def test_the_migration_creates_both_groups_with_council_permissions_only():
         assert labels == {"council"}
     council = set(Group.objects.get(name=COUNCIL_GROUP).permissions.values_list("codename", flat=True))
     assert "approve_minutes" in council and "publish_minutes" not in council and "add_session" not in council
+    assert council == set(role_codenames(COUNCIL_GROUP))
 
 
 def test_secretariat_convenes_a_session_whose_agenda_follows_up_open_agreements(client, secretaria, members):
