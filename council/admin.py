@@ -176,6 +176,10 @@ class SessionAdmin(SimpleHistoryAdmin):
             return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
         return ["status"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A held session is part of the council's record; only a convocation may be withdrawn.
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_held())
+
     def has_convene_permission(self, request):
         return can_convene(request.user)
 

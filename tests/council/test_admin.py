@@ -293,3 +293,12 @@ def test_attendance_recorded_in_the_session_screen_is_kept_in_history(client, se
     client.post(change_url(session), data)
     latest = Attendance.objects.get(session=session).history.first()
     assert (latest.status, latest.history_user, latest.history_type) == ("excused", secretaria, "~")
+
+
+def test_a_held_session_cannot_be_deleted_but_a_convocation_can(client, secretaria, members):
+    held, convened = held_session(members, present=3), SessionFactory()
+    client.force_login(secretaria)
+    delete = lambda session: reverse("admin:council_session_delete", args=[session.pk])  # noqa: E731
+    assert client.post(delete(held), {"post": "yes"}).status_code == 403
+    assert client.post(delete(convened), {"post": "yes"}).status_code == 302
+    assert list(Session.objects.all()) == [held]
