@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -65,6 +65,7 @@ class HeldSessionInline:
     """Records of what a session decided: only for a held session, and members may touch nothing else."""
 
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}}
 
     def allowed(self, request, obj):
         return obj is not None and obj.is_held()
@@ -103,6 +104,7 @@ class AttendanceInline(HeldSessionInline, admin.TabularInline):
 class MinutesInline(HeldSessionInline, admin.StackedInline):
     model = Minutes
     fk_name = "session"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 16, "cols": 80})}}
     fields = ["text", "signed_pdf", "status", "approved_at"]
     readonly_fields = ["status", "approved_at"]
     max_num = 1
@@ -173,6 +175,10 @@ class SessionAdmin(SimpleHistoryAdmin):
         if not can_convene(request.user):
             return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
         return ["status"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A held session is part of the council's record; only a convocation may be withdrawn.
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_held())
 
     def has_convene_permission(self, request):
         return can_convene(request.user)

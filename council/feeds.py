@@ -41,10 +41,7 @@ def utc(moment):
 
 
 def session_event(session, *, host, url, stamp):
-    title = _("Advisory council: %(kind)s session %(number)s") % {
-        "kind": session.get_kind_display().lower(),
-        "number": session.number,
-    }
+    title = _("Advisory council: %(session)s") % {"session": session.title()}
     lines = [
         "BEGIN:VEVENT",
         f"UID:consejo-sesion-{session.number}@{host}",

@@ -1,8 +1,10 @@
 """The council's sourced facts (load_plan_facts) and its clearly fictional demonstration data (seed_demo)."""
 
+import bisect
 import datetime
 import random
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Max
@@ -20,6 +22,7 @@ from council.models import (
     MilestoneReview,
     Minutes,
     Session,
+    ensure_role_groups,
 )
 
 SECTOR_BY_KIND = {
@@ -250,18 +253,21 @@ def make_agreements(held, organizations, rng):
 
 def make_reviews(held, rng):
     """Reviews citing the latest update each milestone had on the session's date."""
-    updates = {}
+    histories = {}
     for update in ProgressUpdate.objects.order_by("reported_on", "created_at", "pk").values(
         "pk", "milestone_id", "milestone__commitment_id", "reported_on"
     ):
-        updates.setdefault(update["milestone_id"], []).append(update)
+        histories.setdefault(update["milestone_id"], []).append(update)
+    dates = {milestone: [item["reported_on"] for item in history] for milestone, history in histories.items()}
+    milestones = sorted(histories)
     reviews, reviewed = [], {}
     for session in held:
-        candidates = [
-            [item for item in history if item["reported_on"] <= session.scheduled_on] for history in updates.values()
-        ]
-        candidates = [existing[-1] for existing in candidates if existing]
-        for update in rng.sample(candidates, min(2, len(candidates))):
+        chosen = []
+        for milestone in rng.sample(milestones, min(8, len(milestones))):
+            existing = bisect.bisect_right(dates[milestone], session.scheduled_on)
+            if existing:
+                chosen.append(histories[milestone][existing - 1])
+        for update in chosen[:2]:
             reviews.append(
                 MilestoneReview(
                     session=session,
@@ -319,6 +325,7 @@ def make_agendas(sessions, agreements, reviewed):
 
 def seed_demo(*, scale, password):
     rng = random.Random(2023)
+    ensure_role_groups(apps)  # a flushed database (transactional tests) has lost the migration's groups
     members = demo_members()
     accounts = [
         demo_account("secretaria", SECRETARIAT_GROUP, password).username,

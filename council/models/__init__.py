@@ -10,19 +10,23 @@ from council.models.records import (
 )
 from council.models.sessions import (
     COUNCIL_GROUP,
+    ROLE_PERMISSIONS,
     SECRETARIAT_GROUP,
     AgendaItem,
     Attendance,
     CouncilMember,
     Quorum,
     Session,
+    ensure_role_groups,
     in_office_on,
+    role_codenames,
     today,
 )
 
 __all__ = [
     "COUNCIL_GROUP",
     "MINUTES_TAGS",
+    "ROLE_PERMISSIONS",
     "SECRETARIAT_GROUP",
     "AgendaItem",
     "Agreement",
@@ -33,8 +37,10 @@ __all__ = [
     "Minutes",
     "Quorum",
     "Session",
+    "ensure_role_groups",
     "in_office_on",
     "require_held_session",
+    "role_codenames",
     "signed_minutes_upload_to",
     "today",
     "validate_pdf",

@@ -1,6 +1,7 @@
 """What a session records: minutes (with errata), agreements and milestone reviews."""
 
 import os
+import re
 import uuid
 
 import markdown
@@ -19,9 +20,10 @@ from council.models.sessions import CouncilMember, Session, today
 
 # What nh3 lets through from the Markdown of the minutes: text structure, tables and links, nothing active.
 MINUTES_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote",
+    "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote",
     "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
+HEADING_LEVELS = {"1": 3, "2": 3, "3": 4, "4": 5, "5": 6, "6": 6}
 
 
 def require_held_session(session):
@@ -127,7 +129,8 @@ class Minutes(models.Model):
 
     def text_html(self):
         html = markdown.markdown(self.text, extensions=["tables", "sane_lists"], output_format="html")
-        html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+        # The page has h1 and the minutes' own h2: the text's headings start one level below.
+        html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{HEADING_LEVELS[m[2]]}>", html)
         return mark_safe(nh3.clean(html, tags=MINUTES_TAGS, link_rel="nofollow noopener"))  # noqa: S308
 
     @transaction.atomic
@@ -204,7 +207,7 @@ class AgreementQuerySet(models.QuerySet):
             self.open()
             .filter(session__status=Session.Status.HELD)
             .select_related("session", "responsible_organization", "responsible_member__organization")
-            .order_by("due_on", "session__scheduled_on", "number")
+            .order_by(F("due_on").asc(nulls_last=True), "session__scheduled_on", "number")
         )
 
 

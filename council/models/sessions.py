@@ -17,6 +17,40 @@ from commitments.models import Commitment, Milestone, Organization
 
 SECRETARIAT_GROUP = "Secretaría técnica del consejo"
 COUNCIL_GROUP = "Consejo consultivo"
+_ALL = ["add", "change", "delete", "view"]
+# What each role may do, as permissions of the `council` app (model name: actions); nothing in commitments.
+ROLE_PERMISSIONS = {
+    # The technical secretary convenes sessions and keeps their whole record.
+    SECRETARIAT_GROUP: {
+        "session": _ALL, "agendaitem": _ALL, "attendance": _ALL, "agreement": _ALL, "milestonereview": _ALL,
+        "minutes": ["add", "change", "view", "approve", "publish"], "erratum": ["add", "view"],
+        "councilmember": ["view"],
+    },
+    # Members with an account record the sessions they hold and approve minutes.
+    COUNCIL_GROUP: {
+        "session": ["change", "view"], "agendaitem": ["view"], "attendance": ["add", "change", "view"],
+        "agreement": _ALL, "milestonereview": _ALL, "minutes": ["add", "change", "view", "approve"],
+        "erratum": ["view"], "councilmember": ["view"],
+    },
+}  # fmt: skip
+
+
+def role_codenames(group_name):
+    return [
+        f"{action}_minutes" if action in ("approve", "publish") else f"{action}_{model}"
+        for model, actions in ROLE_PERMISSIONS[group_name].items()
+        for action in actions
+    ]
+
+
+def ensure_role_groups(apps):
+    """Create the council's role groups with exactly their permissions; `apps` may be the historical registry."""
+    group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    for name in ROLE_PERMISSIONS:
+        group, _created = group_model.objects.get_or_create(name=name)
+        codenames = role_codenames(name)
+        permissions = permission_model.objects.filter(content_type__app_label="council", codename__in=codenames)
+        group.permissions.set(permissions)
 
 
 def today():
@@ -277,6 +311,11 @@ class Session(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def title(self):
+        if self.kind == self.Kind.EXTRAORDINARY:
+            return _("Extraordinary session %(number)s") % {"number": self.number}
+        return _("Ordinary session %(number)s") % {"number": self.number}
+
     def starts(self):
         """The aware start datetime in Quito."""
         return timezone.make_aware(datetime.datetime.combine(self.scheduled_on, self.starts_at))
@@ -298,6 +337,12 @@ class Session(models.Model):
         )
 
     def mark_held(self):
+        if self.scheduled_on > today():
+            raise ValidationError(
+                _("Session %(number)s cannot be marked as held before its date."),
+                code="held_before_date",
+                params={"number": self.number},
+            )
         if not self.attendances.exists():
             raise ValidationError(
                 _("Record the attendance before marking session %(number)s as held."),

@@ -46,7 +46,7 @@ def add_inline_row(page, group):
     page.locator(f"#{group}-group .add-row a").click()
 
 
-def test_council_records_a_session_and_the_secretariat_approves_and_publishes_its_minutes(page):
+def test_council_records_a_session_and_the_secretariat_approves_and_publishes_its_minutes(page, assert_accessible):
     members = CouncilMemberFactory.create_batch(3)
     consejero = staff_user("consejero", COUNCIL_GROUP, password=PASSWORD)
     members[0].user = consejero
@@ -102,5 +102,6 @@ def test_council_records_a_session_and_the_secretariat_approves_and_publishes_it
     page.wait_for_url(f"**{milestone.commitment.get_absolute_url()}*")
     verification = page.get_by_role("link", name="Verificado por el Consejo en la sesión 4")
     assert verification.is_visible()
+    assert_accessible(page)
     verification.click()
     page.wait_for_url(f"**{session.get_absolute_url()}")

@@ -16,7 +16,7 @@ class CouncilMemberFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory, kind="civil_society")
     sector = CouncilMember.Sector.CIVIL_SOCIETY
     role = CouncilMember.Role.MEMBER
-    term_starts_on = datetime.date(2022, 1, 1)
+    term_starts_on = datetime.date(2010, 1, 1)
     term_ends_on = datetime.date(2030, 12, 31)
 
 
@@ -25,7 +25,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
         model = Session
 
     number = factory.Sequence(lambda n: n + 1)
-    scheduled_on = factory.Sequence(lambda n: datetime.date(2023, 1, 10) + datetime.timedelta(days=30 * n))
+    # One day apart, in creation order, always in the past: later sessions are later in time.
+    scheduled_on = factory.Sequence(lambda n: datetime.date(2015, 1, 1) + datetime.timedelta(days=n))
     starts_at = datetime.time(10, 0)
     ends_at = datetime.time(12, 0)
     place = "Sala de sesiones"

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from commitments.models import EDITOR_GROUP
+from commitments.models import COORDINATION_GROUP, EDITOR_GROUP
 from council.models import (
     COUNCIL_GROUP,
     SECRETARIAT_GROUP,
@@ -16,6 +16,7 @@ from council.models import (
     MilestoneReview,
     Minutes,
     Session,
+    role_codenames,
 )
 from tests.council.factories import AgreementFactory, CouncilMemberFactory, MinutesFactory, SessionFactory, held_session
 from tests.factories import MilestoneFactory, OrganizationFactory, staff_user
@@ -78,6 +79,7 @@ def test_the_migration_creates_both_groups_with_council_permissions_only():
         assert labels == {"council"}
     council = set(Group.objects.get(name=COUNCIL_GROUP).permissions.values_list("codename", flat=True))
     assert "approve_minutes" in council and "publish_minutes" not in council and "add_session" not in council
+    assert council == set(role_codenames(COUNCIL_GROUP))
 
 
 def test_secretariat_convenes_a_session_whose_agenda_follows_up_open_agreements(client, secretaria, members):
@@ -256,11 +258,12 @@ def test_the_signed_minutes_must_be_a_real_pdf(client, secretaria, members):
     assert minutes.status == Minutes.Status.APPROVED
 
 
-def test_institutional_editors_and_anonymous_users_reach_nothing_of_the_council(client, members):
+@pytest.mark.parametrize("group", [EDITOR_GROUP, COORDINATION_GROUP])
+def test_commitments_staff_and_anonymous_users_reach_nothing_of_the_council(client, members, group):
     minutes = MinutesFactory(session=held_session(members, present=3))
     approve = reverse("admin:council_minutes_approve", args=[minutes.pk])
     assert client.post(approve, {"at": minutes.session.pk}).status_code == 302  # to the login page
-    client.force_login(staff_user("editor", EDITOR_GROUP, OrganizationFactory()))
+    client.force_login(staff_user("staff", group, OrganizationFactory()))
     assert client.get(reverse("admin:council_session_changelist")).status_code == 403
     assert client.get(change_url(minutes.session)).status_code == 403
     assert client.post(approve, {"at": minutes.session.pk}).status_code == 403
@@ -280,3 +283,22 @@ def test_every_change_is_kept_in_history(client, secretaria, members):
     client.post(change_url(agreement), data)
     latest = agreement.history.first()
     assert (latest.status, latest.history_user) == ("done", secretaria)
+
+
+def test_attendance_recorded_in_the_session_screen_is_kept_in_history(client, secretaria, members):
+    session = held_session(members[:1], present=1)
+    client.force_login(secretaria)
+    data = changeform_data(client.get(change_url(session)))
+    data["attendances-0-status"] = "excused"
+    client.post(change_url(session), data)
+    latest = Attendance.objects.get(session=session).history.first()
+    assert (latest.status, latest.history_user, latest.history_type) == ("excused", secretaria, "~")
+
+
+def test_a_held_session_cannot_be_deleted_but_a_convocation_can(client, secretaria, members):
+    held, convened = held_session(members, present=3), SessionFactory()
+    client.force_login(secretaria)
+    delete = lambda session: reverse("admin:council_session_delete", args=[session.pk])  # noqa: E731
+    assert client.post(delete(held), {"post": "yes"}).status_code == 403
+    assert client.post(delete(convened), {"post": "yes"}).status_code == 302
+    assert list(Session.objects.all()) == [held]

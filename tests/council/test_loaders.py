@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from council.loaders import load_plan_facts
@@ -83,3 +84,11 @@ def test_seed_demo_scales_the_number_of_sessions():
     call_command("seed_demo", scale=3, verbosity=0)
     assert Session.objects.count() == 30
     assert Session.objects.filter(kind=Session.Kind.EXTRAORDINARY).exists()
+
+
+def test_seed_demo_restores_the_role_groups_of_a_flushed_database():
+    call_command("load_quito_plan", verbosity=0)
+    Group.objects.filter(name__in=[SECRETARIAT_GROUP, COUNCIL_GROUP]).delete()
+    call_command("seed_demo", scale=1, verbosity=0)
+    secretariat = Group.objects.get(name=SECRETARIAT_GROUP)
+    assert secretariat.permissions.filter(codename="publish_minutes").exists()

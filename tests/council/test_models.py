@@ -64,6 +64,14 @@ def test_a_session_cannot_be_marked_held_without_attendance():
     assert session.status == Session.Status.CONVENED
 
 
+def test_a_session_cannot_be_marked_held_before_its_date(members):
+    session = SessionFactory(scheduled_on=datetime.date.today() + datetime.timedelta(days=1))
+    AttendanceFactory(session=session, member=members[0])
+    with pytest.raises(ValidationError) as error:
+        session.mark_held()
+    assert error.value.code == "held_before_date"
+
+
 def test_a_held_session_cannot_be_suspended(members):
     with pytest.raises(ValidationError):
         held_session(members, present=3).suspend()
@@ -173,10 +181,10 @@ def test_minutes_markdown_is_rendered_and_sanitised():
         '<a href="javascript:alert(1)" onclick="x()">mal</a><img src=x onerror=alert(1)>'
     )
     html = minutes.text_html()
-    assert "<h2>Título</h2>" in html
+    assert "<h3>Título</h3>" in html
     assert "<strong>Acuerdo</strong>" in html
     assert 'href="https://quito.gob.ec"' in html
-    for forbidden in ("<script", "onclick", "javascript:", "<img", "onerror", "<h1"):
+    for forbidden in ("<script", "onclick", "javascript:", "<img", "onerror", "<h1", "<h2"):
         assert forbidden not in html
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from council.models import Agreement, Attendance, Minutes, Session
+from council.models import Agreement, Attendance, Erratum, Minutes, Session
 from tests.council.factories import (
     AgreementFactory,
     CouncilMemberFactory,
@@ -197,3 +197,9 @@ def test_commitment_page_says_when_the_council_did_not_verify(client, members):
     MilestoneReviewFactory(session=session, milestone=milestone, update=update, outcome="not_verified")
     html = client.get(milestone.commitment.get_absolute_url()).content.decode()
     assert "No verificado por el Consejo en la sesión 41" in html
+
+
+def test_published_minutes_show_their_errata(client, published):
+    Erratum.objects.create(minutes=published.minutes, text="Donde dice tres, debe decir cuatro.")
+    html = client.get(published.get_absolute_url()).content.decode()
+    assert "Fe de erratas" in html and "Donde dice tres, debe decir cuatro." in html
