@@ -247,3 +247,8 @@ def test_proposal_history_is_kept(client, moderator, contact):
     content = client.get(f"/admin/proposals/proposal/{proposal.pk}/history/").content.decode()
     assert "Título corregido" in content or "title" in content.lower()
     assert not hasattr(ProposerContact, "history")
+
+
+def test_moderator_sees_the_contact_data_from_the_queue(client, moderator, contact):
+    content = logged_in(client, moderator).get(f"/admin/proposals/proposalqueue/{contact.proposal.pk}/change/")
+    assert EMAIL in content.content.decode()
