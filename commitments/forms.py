@@ -1,9 +1,12 @@
+import csv
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import ActionPlan, Commitment, OgpValue, Organization
+from commitments.models import ActionPlan, Commitment, Milestone, OgpValue, Organization, ProgressUpdate
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -46,3 +49,136 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)
+
+
+class BulkRow:
+    def __init__(self, line, values):
+        self.line = line
+        self.values = values
+        self.code = (values.get("code") or "").strip().upper()
+        self.order = (values.get("order") or "").strip()
+        self.note = (values.get("note") or "").strip()
+        self.progress = self.status = self.milestone = None
+        self.errors = []
+
+
+class BulkProgressForm(forms.Form):
+    """A CSV of progress reports (commitment code, milestone order, progress, status, note), checked row by row."""
+
+    MAX_BYTES = 1024 * 1024
+    MAX_ROWS = 2000
+    HEADERS = {
+        "code": "code", "codigo": "code", "código": "code", "compromiso": "code",
+        "order": "order", "milestone": "order", "orden": "order", "hito": "order",
+        "progress": "progress", "avance": "progress",
+        "status": "status", "estado": "status",
+        "note": "note", "nota": "note",
+    }  # fmt: skip
+    STATUS_NAMES = {
+        "not_started": Milestone.Status.NOT_STARTED, "no iniciado": Milestone.Status.NOT_STARTED,
+        "in_progress": Milestone.Status.IN_PROGRESS, "en ejecución": Milestone.Status.IN_PROGRESS,
+        "en ejecucion": Milestone.Status.IN_PROGRESS, "complete": Milestone.Status.COMPLETE,
+        "cumplido": Milestone.Status.COMPLETE,
+    }  # fmt: skip
+
+    file = forms.FileField(
+        label=_("CSV file"), required=False,
+        help_text=_("Columns: code, order, progress, status, note. UTF-8, separated by commas or semicolons."),
+    )  # fmt: skip
+    csv_text = forms.CharField(required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestones = milestones
+        self.rows = []
+
+    def clean(self):
+        cleaned = super().clean()
+        text = self.read_text(cleaned)
+        cleaned["csv_text"] = text
+        self.rows = self.parse(text)
+        if not self.rows:
+            raise ValidationError(_("The file has no rows to import."), code="empty")
+        if len(self.rows) > self.MAX_ROWS:
+            raise ValidationError(_("At most %(max)s rows at a time."), code="too_many", params={"max": self.MAX_ROWS})
+        self.check_rows()
+        if any(row.errors for row in self.rows):
+            cleaned["confirm"] = False
+            raise ValidationError(_("Nothing was saved: correct the rows with errors and upload the file again."),
+                                  code="row_errors")  # fmt: skip
+        return cleaned
+
+    def read_text(self, cleaned):
+        upload = cleaned.get("file")
+        if upload is None:
+            if cleaned.get("csv_text"):
+                return cleaned["csv_text"]
+            raise ValidationError(_("Choose a CSV file."), code="required")
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 1 MB."), code="file_size")
+        cleaned["confirm"] = False  # a new file is always previewed first
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The file is not a UTF-8 CSV file."), code="encoding") from None
+
+    def parse(self, text):
+        lines = text.splitlines()
+        if not lines:
+            return []
+        delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+        reader = csv.reader(lines, delimiter=delimiter)
+        header = [self.HEADERS.get(name.strip().lower(), "") for name in next(reader)]
+        missing = {"code", "order", "progress"} - set(header)
+        if missing:
+            raise ValidationError(
+                _("The first line must name the columns; missing: %(columns)s."),
+                code="header",
+                params={"columns": ", ".join(sorted(missing))},
+            )
+        return [
+            BulkRow(number, dict(zip(header, values, strict=False)))
+            for number, values in enumerate(reader, start=2)
+            if any(value.strip() for value in values)
+        ]
+
+    def check_rows(self):
+        codes = {row.code for row in self.rows}
+        reachable = {
+            (milestone.commitment.code, str(milestone.order)): milestone
+            for milestone in self.milestones.filter(commitment__code__in=codes).select_related("commitment")
+        }
+        seen = set()
+        for row in self.rows:
+            key = (row.code, row.order.lstrip("0") or "0")
+            if key in seen:
+                row.errors.append(_("This milestone appears twice in the file."))
+            seen.add(key)
+            row.milestone = reachable.get(key)
+            if row.milestone is None:
+                row.errors.append(
+                    _("There is no milestone %(order)s in commitment %(code)s that you may update.")
+                    % {"order": row.order, "code": row.code}
+                )
+            self.check_values(row)
+
+    def check_values(self, row):
+        try:
+            row.progress = int((row.values.get("progress") or "").strip().rstrip("%").strip())
+        except ValueError:
+            row.errors.append(_("Progress must be a whole number between 0 and 100."))
+            return
+        status_name = (row.values.get("status") or "").strip().lower()
+        if status_name and status_name not in self.STATUS_NAMES:
+            row.errors.append(_("Unknown status “%(status)s”.") % {"status": status_name})
+            return
+        row.status = self.STATUS_NAMES.get(status_name) or ProgressUpdate.status_for(row.progress)
+        if row.milestone is None:
+            return
+        update = ProgressUpdate(milestone=row.milestone, progress=row.progress, status=row.status, note=row.note)
+        try:
+            update.full_clean(exclude=["milestone"])
+            update.check_evidence(new_evidence_count=0)
+        except ValidationError as error:
+            row.errors.extend(error.messages)

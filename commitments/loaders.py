@@ -119,7 +119,7 @@ def load_first_plan_commitments(data, plan, organizations):
 
 
 def load_second_plan_commitments(data, plan, organizations):
-    values = {value.key: value for value in OgpValue.objects.all()}
+    values = {item["key"]: OgpValue.objects.get_or_create(key=item["key"])[0] for item in data["ogp_values"]}
     for item in data["commitments"]:
         title_es = item["title_es"]
         facts = {

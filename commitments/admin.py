@@ -1,0 +1,327 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from commitments.forms import BulkProgressForm
+from commitments.models import (
+    ActionPlan,
+    Commitment,
+    Evidence,
+    Milestone,
+    Organization,
+    ProgressUpdate,
+    StaffProfile,
+    coordinates_plans,
+    staff_organization_id,
+)
+
+
+class ScopedAdminMixin:
+    """Let a user reach only the objects `scoped(request)` returns; others get 403, even by direct address."""
+
+    def scoped(self, request, queryset):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        return self.scoped(request, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Look the object up unscoped, so that an object out of reach is refused (403), not reported missing.
+        try:
+            return self.model._default_manager.get(pk=object_id)
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def in_scope(self, request, obj):
+        return obj is None or self.scoped(request, self.model._default_manager.filter(pk=obj.pk)).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.in_scope(request, obj)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "acronym", "kind", "is_demo"]
+    list_filter = ["kind", "is_demo"]
+    search_fields = ["name", "acronym"]
+    prepopulated_fields = {"slug": ["acronym"]}
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "period", "status", "is_current", "is_demo"]
+    list_filter = ["status", "is_current", "is_demo"]
+    search_fields = ["title", "title_en"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "submitted_on"
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["order", "title", "responsible", "starts_on", "due_on", "revised_due_on", "weight", "progress", "status"]
+    readonly_fields = ["progress", "status"]
+    autocomplete_fields = ["responsible"]
+    show_change_link = True
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["code", "short_title", "plan", "lead", "progress", "is_demo"]
+    list_filter = ["plan", "ogp_values", "is_demo", "lead"]
+    list_select_related = ["plan", "lead"]
+    search_fields = ["code", "title", "short_title", "title_en"]
+    autocomplete_fields = ["lead", "co_responsible"]
+    readonly_fields = ["progress"]
+    prepopulated_fields = {"slug": ["code"]}
+    inlines = [MilestoneInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "code", "slug", "is_demo", "progress"]}),
+        (_("Texts"), {"fields": [
+            "title", "title_en", "short_title", "short_title_en", "problem", "problem_en", "status_quo",
+            "status_quo_en", "action", "action_en",
+        ]}),
+        (_("Organizations and values"), {"fields": ["lead", "co_responsible", "ogp_values", "starts_on", "ends_on"]}),
+        (_("Assessment"), {"fields": [
+            "self_assessed_completion", "irm_verifiability", "irm_potential_for_results", "irm_completion",
+            "irm_opened_government", "irm_assessor", "irm_assessed_on",
+        ]}),
+        (_("Sources"), {"fields": ["sources"]}),
+    ]  # fmt: skip
+
+    def scoped(self, request, queryset):
+        if coordinates_plans(request.user):
+            return queryset
+        organization_id = staff_organization_id(request.user)
+        if organization_id is None:
+            return queryset.none()
+        return queryset.filter(pk__in=Commitment.objects.involving(organization_id).values("pk"))
+
+
+class DelayedFilter(admin.SimpleListFilter):
+    title = _("delay")
+    parameter_name = "delayed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Delayed")), ("no", _("Not delayed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.delayed()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Milestone.objects.delayed().values("pk"))
+        return queryset
+
+
+class UpdateHistoryInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["reported_on", "progress", "status", "note", "author", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("progress reports")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "responsible", "due_date", "progress_display", "status_display", "delay"]
+    list_filter = ["status", DelayedFilter, "commitment__plan", "responsible", "is_demo"]
+    list_select_related = ["commitment", "responsible"]
+    search_fields = ["title", "commitment__code", "commitment__title", "commitment__short_title"]
+    autocomplete_fields = ["commitment", "responsible"]
+    readonly_fields = ["progress", "status", "last_reported_on", "report_link"]
+    inlines = [UpdateHistoryInline]
+    change_list_template = "admin/commitments/milestone/change_list.html"
+    # What an institutional editor may change: the plan's own dates, order and weight stay as approved.
+    editor_readonly_fields = ["commitment", "order", "title", "starts_on", "due_on", "weight", "is_demo"]
+
+    def scoped(self, request, queryset):
+        return queryset.filter(pk__in=Milestone.objects.editable_by(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        if coordinates_plans(request.user):
+            return self.readonly_fields
+        return [*self.editor_readonly_fields, *self.readonly_fields]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [field for field in fields if field != "report_link"] + (["report_link"] if obj else [])
+
+    @admin.display(description=_("due date in force"), ordering="effective_due_on")
+    def due_date(self, milestone):
+        return milestone.effective_due_on
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_display(self, milestone):
+        return f"{milestone.progress} %"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, milestone):
+        return milestone.display_status()[1]
+
+    @admin.display(description=_("delay"))
+    def delay(self, milestone):
+        days = milestone.days_delayed()
+        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days} if days else "—"
+
+    @admin.display(description=_("report progress"))
+    def report_link(self, milestone):
+        url = reverse("admin:commitments_progressupdate_add")
+        return format_html('<a class="button" href="{}?milestone={}">{}</a>', url, milestone.pk, _("Report progress"))
+
+    def get_urls(self):
+        return [
+            path(
+                "actualizacion-masiva/",
+                self.admin_site.admin_view(self.bulk_update_view),
+                name="commitments_milestone_bulk_update",
+            ),
+            *super().get_urls(),
+        ]
+
+    def bulk_update_view(self, request):
+        """Report progress on many milestones from a CSV file: preview, then apply all rows or none."""
+        if not request.user.has_perm("commitments.add_progressupdate"):
+            raise PermissionDenied
+        milestones = Milestone.objects.editable_by(request.user)
+        form = BulkProgressForm(request.POST or None, request.FILES or None, milestones=milestones)
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["confirm"]:
+            with transaction.atomic():
+                for row in form.rows:
+                    row.milestone.report(
+                        progress=row.progress, status=row.status, note=row.note, by=request.user,
+                        reported_on=timezone.localdate(),
+                    )  # fmt: skip
+            count = len(form.rows)
+            self.message_user(
+                request,
+                ngettext("%(count)s progress report saved.", "%(count)s progress reports saved.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return redirect("admin:commitments_milestone_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Bulk progress update from a CSV file"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/commitments/milestone/bulk_update.html", context)
+
+
+class EvidenceInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        new_evidence = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.has_changed()
+        ]
+        update = self.instance
+        if update.progress is None or not update.milestone_id:
+            return
+        if not update.status:
+            update.status = ProgressUpdate.status_for(update.progress)
+        update.check_evidence(new_evidence_count=len(new_evidence))
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    formset = EvidenceInlineFormSet
+    extra = 1
+    fields = ["title", "file", "url", "dated_on"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["milestone", "reported_on", "progress", "status", "author", "created_at"]
+    list_filter = ["status", "reported_on", "milestone__commitment__plan"]
+    list_select_related = ["milestone__commitment", "author"]
+    search_fields = ["milestone__title", "milestone__commitment__code", "note"]
+    autocomplete_fields = ["milestone"]
+    date_hierarchy = "reported_on"
+    fields = ["milestone", "reported_on", "progress", "status", "note"]
+    inlines = [EvidenceInline]
+
+    def scoped(self, request, queryset):
+        return queryset.filter(milestone__in=Milestone.objects.editable_by(request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "milestone":
+            # Refuses a milestone out of the user's reach even in a hand-made POST.
+            kwargs["queryset"] = Milestone.objects.editable_by(request.user).select_related("commitment")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # append-only: a correction is a new report
+
+    def save_model(self, request, obj, form, change):
+        obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(request, _("Progress reported. The public page shows it now."), messages.SUCCESS)
+        return redirect(obj.milestone.get_absolute_url())
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "update", "dated_on", "file", "url"]
+    list_select_related = ["update__milestone__commitment"]
+    search_fields = ["title", "update__milestone__commitment__code"]
+    readonly_fields = ["update"]
+
+    def scoped(self, request, queryset):
+        return queryset.filter(update__milestone__in=Milestone.objects.editable_by(request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False  # evidence is attached to a progress report, in its form
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization"]
+    list_select_related = ["user", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["user__username", "organization__acronym"]
+    autocomplete_fields = ["organization"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    autocomplete_fields = ["organization"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffProfileInline]

@@ -1,0 +1,81 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from commitments.models import Milestone
+
+# serialized_rollback brings back what migrations created (role groups, OGP values) after each flush.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def seeded():
+    call_command("load_quito_plan")
+    call_command("seed_demo", scale=1)
+
+
+def log_in(page, username):
+    page.goto("/admin/login/")
+    page.get_by_label("Nombre de usuario").fill(username)
+    page.get_by_label("Contraseña").fill("demo-test-password")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url("**/admin/")
+
+
+def test_editor_reports_progress_with_evidence_and_the_public_page_shows_it(page, seeded, tmp_path):
+    milestone = Milestone.objects.filter(commitment__code="ECQTO0001", status=Milestone.Status.NOT_STARTED).first()
+    log_in(page, "editor")
+    page.goto(f"/admin/commitments/milestone/{milestone.pk}/change/")
+    page.get_by_role("link", name="Reportar avance").click()
+    page.get_by_label("Avance (%)").fill("60")
+    page.get_by_label("Nota pública").fill("Talleres realizados en tres administraciones zonales")
+    page.locator("#id_evidence-0-title").fill("Acta de los talleres")
+    evidence_file = tmp_path / "acta.pdf"
+    evidence_file.write_bytes(PDF)
+    page.locator("#id_evidence-0-file").set_input_files(str(evidence_file))
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(re.compile(r".*/compromisos/ECQTO0001/#hito-\d+"))
+    section = page.locator(f"#hito-{milestone.order}")
+    assert "60 %" in section.inner_text()
+    assert "Talleres realizados en tres administraciones zonales" in section.inner_text()
+    link = section.get_by_role("link", name="Acta de los talleres")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "acta-de-los-talleres.pdf"
+
+
+def test_editor_cannot_reach_another_institutions_milestone(page, seeded):
+    foreign = Milestone.objects.filter(commitment__code="ECQTO0005").first()  # led by SGP, editor is SGCTyPC
+    log_in(page, "editor")
+    page.goto("/admin/commitments/milestone/")
+    assert "ECQTO0005" not in page.content()
+    response = page.goto(f"/admin/commitments/milestone/{foreign.pk}/change/")
+    assert response.status == 403
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/planes/",
+    "/planes/segundo-plan-2022-2023/",
+    "/compromisos/",
+    "/compromisos/?status=delayed&q=demo",
+    "/compromisos/ECQTO0001/",
+    "/compromisos/QGAPA0102/",
+    "/instituciones/sgctypc/",
+]
+
+
+@pytest.mark.parametrize("language", ["", "/en"])
+def test_commitments_pages_pass_axe(page, assert_accessible, seeded, language):
+    for url in PUBLIC_PAGES:
+        page.goto(f"{language}{url}")
+        assert_accessible(page)
+
+
+def test_commitment_page_fits_a_320px_screen(page, seeded):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/compromisos/ECQTO0001/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
