@@ -252,3 +252,14 @@ def test_proposal_history_is_kept(client, moderator, contact):
 def test_moderator_sees_the_contact_data_from_the_queue(client, moderator, contact):
     content = logged_in(client, moderator).get(f"/admin/proposals/proposalqueue/{contact.proposal.pk}/change/")
     assert EMAIL in content.content.decode()
+
+
+def test_coordinator_cannot_enter_or_answer_proposals_by_direct_post(client, coordinator, contact):
+    client = logged_in(client, coordinator)
+    assert client.post("/admin/proposals/proposal/add/", {"title": "Nueva"}).status_code == 403
+    proposal = contact.proposal
+    response = client.post(change_url(proposal), moderation_post(proposal, new_status="accepted", response_text="No"))
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.RECEIVED and proposal.response == ""
+    assert not proposal.events.exists()
