@@ -263,3 +263,15 @@ def test_coordinator_cannot_enter_or_answer_proposals_by_direct_post(client, coo
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.RECEIVED and proposal.response == ""
     assert not proposal.events.exists()
+
+
+def test_moderator_can_still_moderate_after_the_contact_data_was_erased(client, moderator, contact):
+    contact.anonymise()
+    proposal = contact.proposal
+    data = moderation_post(proposal, new_status="under_review")
+    personal = ("name", "email", "phone", "organization", "age_range", "gender")
+    data = {key: value for key, value in data.items() if key.removeprefix("contact-0-") not in personal}
+    response = logged_in(client, moderator).post(change_url(proposal), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.UNDER_REVIEW
