@@ -48,9 +48,19 @@ class ProposerContactInline(admin.StackedInline):
     model = ProposerContact
     can_delete = False
     max_num = 1
-    fields = ["name", "email", "phone", "organization", "age_range", "gender", "consent_version", "consented_at"]
-    readonly_fields = ["consent_version", "consented_at"]
+    fields = ["name", "email", "phone", "organization", "age_range", "gender"]
+    readonly_fields = ["consent_version", "consented_at", "anonymised_at"]
     verbose_name_plural = _("proposer's contact data (personal data: only for moderation)")
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Erased data stays erased: nothing left to edit, and no required field to trip the save.
+        contact = getattr(obj, "contact", None) if obj is not None else None
+        if contact is not None and contact.is_anonymised():
+            return [*self.fields, *self.readonly_fields]
+        return self.readonly_fields
 
 
 class StatusEventInline(admin.TabularInline):

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commitments.models import ActionPlan, Commitment, OgpValue
+from commitments.models import ActionPlan, Commitment
 from proposals.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -53,32 +53,50 @@ def load_plan_facts(data):
     )
 
 
-PROBLEMS = [
-    "En el barrio no hay información clara sobre las obras de la administración zonal y la participación es baja.",
-    "Las asambleas barriales no reciben respuesta del municipio y la ciudadanía pierde la confianza.",
-    "La información del presupuesto participativo es difícil de encontrar y de entender.",
-    "Los jóvenes no conocen los espacios de participación ciudadana de su parroquia.",
-    "Las personas adultas mayores no pueden usar los trámites en línea y quedan excluidas.",
-    "No sabemos cuánto avanzan los compromisos del plan de gobierno abierto en nuestro sector.",
-    "Los datos de movilidad y transporte no se publican en formatos abiertos.",
-    "La rendición de cuentas de la administración zonal se hace una vez al año y con poca difusión.",
-]
-SOLUTIONS = [
-    "Publicar un tablero en línea con el avance de cada obra y realizar reuniones mensuales en el barrio.",
-    "Crear una mesa de diálogo permanente entre la administración zonal y las directivas barriales.",
-    "Capacitar a líderes barriales en participación ciudadana y acceso a la información pública.",
-    "Publicar los datos en formato abierto y explicar su significado con ejemplos sencillos.",
-    "Abrir puntos de atención presencial con acompañamiento para trámites digitales.",
-    "Difundir la rendición de cuentas por radio comunitaria y redes sociales con un lenguaje claro.",
-]
-TITLES = [
-    "Información abierta sobre las obras de {place}",
-    "Participación de los jóvenes en {place}",
-    "Rendición de cuentas cercana en {place}",
-    "Datos abiertos de movilidad para {place}",
-    "Acompañamiento digital para adultos mayores en {place}",
-    "Mesa de diálogo barrial en {place}",
-    "Presupuesto participativo claro en {place}",
+# (title, problem, solution, topic): fictional, but each proposal reads as one coherent idea.
+THEMES = [
+    (
+        "Información abierta sobre las obras de {place}",
+        "En {place} no hay información clara sobre las obras de la administración zonal: plazos, costos y avance.",
+        "Publicar un tablero en línea con el avance de cada obra y presentarlo cada mes en una asamblea barrial.",
+        "access_to_information",
+    ),
+    (
+        "Participación de los jóvenes en {place}",
+        "Los jóvenes de {place} no conocen los espacios de participación ciudadana ni cómo intervenir en ellos.",
+        "Capacitar a líderes juveniles en participación ciudadana con colegios y universidades de la zona.",
+        "civic_participation",
+    ),
+    (
+        "Rendición de cuentas cercana en {place}",
+        "La rendición de cuentas de la administración zonal se hace una vez al año y con poca difusión en {place}.",
+        "Difundir la rendición de cuentas por radio comunitaria y redes sociales, con un lenguaje claro.",
+        "public_accountability",
+    ),
+    (
+        "Datos abiertos de movilidad para {place}",
+        "Los datos de transporte y movilidad de {place} no se publican en formatos abiertos y reutilizables.",
+        "Publicar los datos de rutas, frecuencias y paradas en formato abierto, con explicaciones sencillas.",
+        "technology_innovation",
+    ),
+    (
+        "Acompañamiento digital para adultos mayores en {place}",
+        "Las personas adultas mayores de {place} no pueden hacer los trámites municipales en línea.",
+        "Abrir puntos de atención presencial con acompañamiento para trámites digitales en las casas barriales.",
+        "technology_innovation",
+    ),
+    (
+        "Mesa de diálogo barrial en {place}",
+        "Las asambleas barriales de {place} no reciben respuesta del municipio y la ciudadanía pierde la confianza.",
+        "Crear una mesa de diálogo permanente entre la administración zonal y las directivas barriales.",
+        "civic_participation",
+    ),
+    (
+        "Presupuesto participativo claro en {place}",
+        "La información del presupuesto participativo de {place} es difícil de encontrar y de entender.",
+        "Publicar el presupuesto participativo por barrio, con su estado de ejecución y fotos de cada obra.",
+        "public_accountability",
+    ),
 ]
 STATUS_WEIGHTS = {
     Proposal.Status.RECEIVED: 20,
@@ -151,13 +169,15 @@ def _proposal(rng, code, call, zones, parishes_by_zone, now):
     start, end = call.opens_at, call.closes_at or now
     created_at = start + (end - start) * rng.random()
     status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+    title, problem, solution, topic = rng.choice(THEMES)
+    place = parish.name if parish else zone.name
     proposal = Proposal(
         code=code,
         call=call,
-        title=rng.choice(TITLES).format(place=parish.name if parish else zone.name),
-        problem=rng.choice(PROBLEMS),
-        solution=rng.choice(SOLUTIONS),
-        topic=rng.choice(OgpValue.Key.values),
+        title=title.format(place=place),
+        problem=problem.format(place=place),
+        solution=solution,
+        topic=topic,
         zone=zone,
         parish=parish,
         status=status,

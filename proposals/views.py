@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,7 +102,8 @@ class ProposalListView(ListView):
 
 @never_cache
 def proposal_create(request):
-    call = Call.objects.open_now().order_by("closes_at").first()
+    # The call closing soonest, permanent mailboxes last.
+    call = Call.objects.open_now().order_by(F("closes_at").asc(nulls_last=True), "opens_at").first()
     if call is None:
         upcoming = Call.objects.upcoming().first()
         return render(request, "proposals/proposal_closed.html", {"upcoming": upcoming})

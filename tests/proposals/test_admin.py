@@ -247,3 +247,31 @@ def test_proposal_history_is_kept(client, moderator, contact):
     content = client.get(f"/admin/proposals/proposal/{proposal.pk}/history/").content.decode()
     assert "Título corregido" in content or "title" in content.lower()
     assert not hasattr(ProposerContact, "history")
+
+
+def test_moderator_sees_the_contact_data_from_the_queue(client, moderator, contact):
+    content = logged_in(client, moderator).get(f"/admin/proposals/proposalqueue/{contact.proposal.pk}/change/")
+    assert EMAIL in content.content.decode()
+
+
+def test_coordinator_cannot_enter_or_answer_proposals_by_direct_post(client, coordinator, contact):
+    client = logged_in(client, coordinator)
+    assert client.post("/admin/proposals/proposal/add/", {"title": "Nueva"}).status_code == 403
+    proposal = contact.proposal
+    response = client.post(change_url(proposal), moderation_post(proposal, new_status="accepted", response_text="No"))
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.RECEIVED and proposal.response == ""
+    assert not proposal.events.exists()
+
+
+def test_moderator_can_still_moderate_after_the_contact_data_was_erased(client, moderator, contact):
+    contact.anonymise()
+    proposal = contact.proposal
+    data = moderation_post(proposal, new_status="under_review")
+    personal = ("name", "email", "phone", "organization", "age_range", "gender")
+    data = {key: value for key, value in data.items() if key.removeprefix("contact-0-") not in personal}
+    response = logged_in(client, moderator).post(change_url(proposal), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.UNDER_REVIEW

@@ -305,3 +305,11 @@ def test_a_forged_erasure_link_is_refused(client):
     assert client.post("/propuestas/borrar-datos/forged-token/").status_code == 404
     contact.refresh_from_db()
     assert not contact.is_anonymised()
+
+
+def test_a_dated_call_takes_the_proposals_before_a_permanent_mailbox(client, zone):
+    CallFactory(title="Buzón permanente", closes_at=None)
+    dated = CallFactory(title="Co-creación del tercer plan")
+    assert "Co-creación del tercer plan" in client.get(CREATE_URL).content.decode()
+    assert submit(client, form_data(zone)).status_code == 302
+    assert Proposal.objects.get().call == dated
