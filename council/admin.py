@@ -295,6 +295,8 @@ class MinutesAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("next step"))
     def workflow(self, minutes):
+        if minutes.pk is None:  # the add form: nothing to approve yet
+            return "—"
         if minutes.status == Minutes.Status.DRAFT:
             return format_html('<a href="{}">{}</a>', reverse("admin:council_minutes_approve", args=[minutes.pk]),
                                _("Record approval…"))  # fmt: skip
