@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
 
@@ -29,6 +30,37 @@ def _test_settings(settings, tmp_path):
     # django-axes needs the request in authenticate(), which client.login() does not pass; the lockout is
     # tested on its own in tests/quito_ga/test_security.py.
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+
+# Rows that data migrations create. The table flush after each transactional test (browser journeys, the API
+# schema test) drops them; running the migrations' own functions again restores them, idempotently.
+DATA_MIGRATIONS = [
+    ("commitments.migrations.0002_ogp_values", "create_values"),
+    ("commitments.migrations.0004_roles", "create_groups"),
+    ("council.migrations.0002_groups", "create_groups"),
+    ("proposals.migrations.0003_moderation_group", "create_group"),
+]
+
+
+def restore_migration_data():
+    from django.apps import apps
+
+    models_modules = {config: config.models_module for config in apps.get_app_configs()}
+    try:
+        for module, function in DATA_MIGRATIONS:
+            getattr(import_module(module), function)(apps, None)
+    finally:
+        # Some migrations toggle models_module on the app configs; the live registry must keep its own.
+        for config, models_module in models_modules.items():
+            config.models_module = models_module
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_flushes(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        restore_migration_data()
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,7 @@ from django.core.management import call_command
 
 from commitments.models import Milestone
 
-# serialized_rollback brings back what migrations created (role groups, OGP values) after each flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

@@ -7,8 +7,7 @@ from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Minutes, Session
 from tests.council.factories import CouncilMemberFactory, held_session
 from tests.factories import MilestoneFactory, staff_user
 
-# serialized_rollback: the rows data migrations create (OGP values, role groups) survive between tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "clave-de-prueba"
 

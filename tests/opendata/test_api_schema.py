@@ -20,9 +20,8 @@ def demo_data(django_db_blocker):
         call_command("seed_demo", scale=1)
 
 
-# Transactional, since the requests go through the WSGI application; serialized_rollback restores the rows
-# that data migrations create (OGP values, role groups) after the table flush.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional, since the requests go through the WSGI application.
+@pytest.mark.django_db(transaction=True)
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, demo_data):
