@@ -27,6 +27,7 @@ from proposals.models import (
     can_moderate,
     normalize_code,
 )
+from quito_ga.middleware import client_ip
 
 ERASURE_SALT = "proposals.erasure"
 ERASURE_MAX_AGE = 2 * 24 * 3600
@@ -35,7 +36,7 @@ SESSION_CODE_KEY = "proposals:submitted-code"
 
 def _rate_key(request, scope):
     # Only a hash of the address is kept, and only for an hour.
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     return "proposals:rate:" + hashlib.sha256(f"{scope}:{address}".encode()).hexdigest()
 
 
