@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.forms import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -256,11 +256,16 @@ class EvidenceInlineFormSet(BaseInlineFormSet):
         update.check_evidence(new_evidence_count=len(new_evidence))
 
 
+# Our own wording for an empty upload: the Spanish catalogues of installed libraries disagree (one has a typo).
+EVIDENCE_FILE_FIELD = {models.FileField: {"error_messages": {"empty": _("The file is empty.")}}}
+
+
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     formset = EvidenceInlineFormSet
     extra = 1
     fields = ["title", "file", "url", "dated_on"]
+    formfield_overrides = EVIDENCE_FILE_FIELD
 
 
 @admin.register(ProgressUpdate)
@@ -308,6 +313,7 @@ class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["update__milestone__commitment"]
     search_fields = ["title", "update__milestone__commitment__code"]
     readonly_fields = ["update"]
+    formfield_overrides = EVIDENCE_FILE_FIELD
 
     def scoped(self, request, queryset):
         return queryset.filter(update__milestone__in=Milestone.objects.editable_by(request.user).values("pk"))

@@ -211,7 +211,7 @@ def test_editor_cannot_report_on_another_institutions_milestone_by_direct_post(c
         ("informe.pdf.exe", b"%PDF-1.4", "No se aceptan archivos de este tipo"),
         ("informe.exe.pdf", b"MZ\x90\x00 not a pdf", "no corresponde a su extensión"),
         ("foto.png", b"%PDF-1.4 a pdf named png", "no corresponde a su extensión"),
-        ("vacio.pdf", b"", "enviado está vacío"),
+        ("vacio.pdf", b"", "El archivo está vacío"),
     ],
 )
 def test_evidence_uploads_are_validated(client, world, name, content, message):
