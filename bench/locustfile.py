@@ -98,11 +98,17 @@ class Citizen(HttpUser):
         )
         fields.pop("website", None)
         time.sleep(random.uniform(6, 9))  # a person takes a while to fill the form (and the form checks it)
-        response = self.client.post(
-            "/propuestas/nueva/", fields, headers={"Referer": self.host + "/propuestas/nueva/"}, name="proposal submit"
-        )
-        match = CODE_PATTERN.search(response.text) if response.status_code == 200 else None
-        if match:
+        with self.client.post(
+            "/propuestas/nueva/",
+            fields,
+            headers={"Referer": self.host + "/propuestas/nueva/"},
+            name="proposal submit",
+            catch_response=True,
+        ) as response:
+            match = CODE_PATTERN.search(response.text) if response.status_code == 200 else None
+            if not match:
+                response.failure(f"no tracking code on the answer ({response.status_code})")
+                return
             with open(CODES_FILE, "a", encoding="utf-8") as codes:
                 codes.write(match.group(0) + "\n")
 
@@ -129,12 +135,16 @@ class Staff(HttpUser):
         fields.update(milestone=str(milestone), progress=str(random.randint(1, 99)), note="Avance de carga")
         fields.pop("status", None)
         fields["status"] = "in_progress"
-        self.client.post(
+        with self.client.post(
             f"/admin/commitments/progressupdate/add/?milestone={milestone}",
             fields,
             headers={"Referer": self.host + "/admin/"},
             name="report submit",
-        )
+            catch_response=True,
+        ) as response:
+            # A saved report redirects away from the form; the form again means it was refused.
+            if response.status_code != 200 or "/add/" in response.url:
+                response.failure(f"report not saved ({response.status_code})")
 
 
 @events.test_start.add_listener
