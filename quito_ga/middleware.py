@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
 # Accept a load balancer's request id only when it looks like one; never echo arbitrary input into logs.
@@ -75,10 +76,17 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         cached = cache.get(key)
         if cached is not None:
-            return cached
+            # Stored as plain bytes and headers: rebuilding is cheaper than unpickling a whole response object.
+            status, headers, content = cached
+            response = HttpResponse(content, status=status)
+            for header, value in headers:
+                response[header] = value
+            return response
         response = self.get_response(request)
         if self._cacheable(request, response):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            cache.set(
+                key, (response.status_code, list(response.items()), response.content), settings.PAGE_CACHE_SECONDS
+            )
         return response
 
     def _key(self, request):
