@@ -147,9 +147,10 @@ class UpdateHistoryInline(admin.TabularInline):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "responsible", "due_date", "progress_display", "status_display", "delay"]
+    list_display = ["__str__", "responsible_acronym", "due_date", "progress_display", "status_display", "delay"]
     list_filter = ["status", DelayedFilter, "commitment__plan", "responsible", "is_demo"]
     list_select_related = ["commitment", "responsible"]
+    ordering = ["commitment__plan__number", "commitment__code", "order"]
     search_fields = ["title", "commitment__code", "commitment__title", "commitment__short_title"]
     autocomplete_fields = ["commitment", "responsible"]
     readonly_fields = ["progress", "status", "last_reported_on", "report_link"]
@@ -168,7 +169,12 @@ class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return [field for field in fields if field != "report_link"] + (["report_link"] if obj else [])
+        # The daily task first: reporting progress.
+        return (["report_link"] if obj else []) + [field for field in fields if field != "report_link"]
+
+    @admin.display(description=_("responsible organization"), ordering="responsible__acronym")
+    def responsible_acronym(self, milestone):
+        return milestone.responsible.acronym
 
     @admin.display(description=_("due date in force"), ordering="effective_due_on")
     def due_date(self, milestone):
@@ -270,6 +276,13 @@ class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scoped(self, request, queryset):
         return queryset.filter(milestone__in=Milestone.objects.editable_by(request.user).values("pk"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["help_texts"] = {
+            "status": _("Leave it empty to follow the progress: 0 % not started, 100 % complete, in progress between."),
+            "progress": _("At 100 % attach at least one piece of evidence below."),
+        }
+        return super().get_form(request, obj, change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "milestone":

@@ -4,6 +4,7 @@ import calendar
 import datetime
 import random
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from commitments.models import (
     Organization,
     ProgressUpdate,
     StaffProfile,
+    ensure_role_groups,
     forget_demo_data_flag,
 )
 
@@ -369,6 +371,7 @@ DEMO_ACCOUNTS = [
 
 
 def ensure_demo_accounts(organizations, password):
+    ensure_role_groups(apps)
     usernames = []
     for username, group_name, acronym in DEMO_ACCOUNTS:
         user, _created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})

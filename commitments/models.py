@@ -23,6 +23,29 @@ EDITOR_GROUP = "Editor institucional"
 LOCAL_CODE_PREFIX = "QGAPA"
 DEMO_CODE_PREFIX = "DEMOQ"
 DEMO_FLAG_CACHE_KEY = "commitments:demo-data-present"
+# What each role may do in this app, as model permissions (codenames of the `commitments` app).
+ROLE_PERMISSIONS = {
+    COORDINATION_GROUP: [
+        f"{action}_{model}"
+        for model in ["organization", "actionplan", "commitment", "milestone", "evidence", "staffprofile"]
+        for action in ["add", "change", "delete", "view"]
+    ]
+    + ["add_progressupdate", "change_progressupdate", "view_progressupdate", "view_ogpvalue"],
+    EDITOR_GROUP: [
+        "view_organization", "view_actionplan", "view_commitment", "view_ogpvalue", "view_milestone",
+        "change_milestone", "view_progressupdate", "add_progressupdate", "view_evidence", "add_evidence",
+    ],
+}  # fmt: skip
+
+
+def ensure_role_groups(apps):
+    """Create the role groups with their permissions (or bring them up to date); `apps` may be historical."""
+    group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        group.permissions.add(
+            *permission_model.objects.filter(content_type__app_label="commitments", codename__in=codenames)
+        )
 
 
 def today():

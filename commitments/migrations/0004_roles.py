@@ -1,21 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-COORDINATION_GROUP = "Coordinación del plan"
-EDITOR_GROUP = "Editor institucional"
-COORDINATION_MODELS = ["organization", "actionplan", "commitment", "milestone", "progressupdate", "evidence", "staffprofile"]
-EDITOR_PERMISSIONS = [
-    "view_organization",
-    "view_actionplan",
-    "view_commitment",
-    "view_ogpvalue",
-    "view_milestone",
-    "change_milestone",
-    "view_progressupdate",
-    "add_progressupdate",
-    "view_evidence",
-    "add_evidence",
-]
+from commitments.models import COORDINATION_GROUP, EDITOR_GROUP, ensure_role_groups
 
 
 def create_groups(apps, schema_editor):
@@ -24,16 +10,7 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    commitments = Permission.objects.filter(content_type__app_label="commitments")
-    coordination, _created = Group.objects.get_or_create(name=COORDINATION_GROUP)
-    coordination.permissions.add(
-        *commitments.filter(content_type__model__in=COORDINATION_MODELS).exclude(codename__startswith="delete_progress"),
-        *commitments.filter(codename="view_ogpvalue"),
-    )
-    editor, _created = Group.objects.get_or_create(name=EDITOR_GROUP)
-    editor.permissions.add(*commitments.filter(codename__in=EDITOR_PERMISSIONS))
+    ensure_role_groups(apps)
 
 
 def remove_groups(apps, schema_editor):

@@ -79,3 +79,20 @@ def test_commitment_page_fits_a_320px_screen(page, seeded):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto("/compromisos/ECQTO0001/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_coordinator_bulk_updates_progress_from_a_csv_file(page, seeded, tmp_path):
+    first, second = Milestone.objects.filter(commitment__code="ECQTO0005", status="not_started").order_by("order")[:2]
+    csv_file = tmp_path / "avances.csv"
+    csv_file.write_text(f"código;hito;avance;nota\nECQTO0005;{first.order};15;Inicio\nECQTO0005;{second.order};5;\n")
+    log_in(page, "coordinador")
+    page.goto("/admin/commitments/milestone/")
+    page.get_by_role("link", name="Actualización masiva desde un CSV").click()
+    page.get_by_label("Archivo CSV").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Vista previa").click()
+    assert "Vista previa: se guardarán estos reportes" in page.content()
+    assert first.updates.count() == 0
+    page.get_by_role("button", name="Guardar 2 reportes").click()
+    page.wait_for_url("**/admin/commitments/milestone/")
+    first.refresh_from_db()
+    assert first.progress == 15

@@ -199,3 +199,28 @@ def test_evidence_links_are_not_downloads(client):
     assert evidence.get_absolute_url() == "https://example.org/informe"
     assert client.get(f"/evidencias/{evidence.pk}/descargar/").status_code == 404
     assert client.get("/evidencias/999999/descargar/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "spanish", "english"),
+    [
+        ("/planes/", "Planes de acción", "Action plans"),
+        ("/compromisos/", "Filtrar compromisos", "Filter commitments"),
+        ("/compromisos/ECQTO0001/", "Evaluación independiente", "Independent assessment"),
+        ("/instituciones/{org}/", "Compromisos que lidera", "Commitments it leads"),
+    ],
+)
+def test_pages_speak_spanish_at_the_root_and_english_under_en(client, plan_with_progress, path, spanish, english):
+    _plan, commitment, _done, _late = plan_with_progress
+    path = path.format(org=commitment.lead.slug)
+    content = client.get(path).content.decode()
+    assert '<html lang="es">' in content and spanish in content
+    content = client.get(f"/en{path}").content.decode()
+    assert '<html lang="en">' in content and english in content
+
+
+def test_plan_detail_in_english_shows_the_english_title(client, plan_with_progress):
+    plan, _commitment, _done, _late = plan_with_progress
+    content = client.get(f"/en/planes/{plan.slug}/").content.decode()
+    assert "<h1>Second Plan</h1>" in content
+    assert "1 of 2 milestones complete" in content
