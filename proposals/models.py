@@ -239,7 +239,7 @@ class Proposal(models.Model):
     entered_by_staff = models.BooleanField(_("entered by staff for a citizen"), default=False)
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    # Accent-free, lower-case copy of title, problem and solution, kept by save(): the search runs on it.
+    # Lower-case copy of title, problem and solution, also without accents, kept by save(): the search runs on it.
     search_text = models.TextField(editable=False, blank=True, default="")
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
@@ -294,7 +294,14 @@ class Proposal(models.Model):
             )
 
     def build_search_text(self):
-        return normalize_text(f"{self.title}\n{self.problem}\n{self.solution}")
+        """The text without accents (what any query is reduced to), then with them where they differ.
+
+        PostgreSQL's Spanish stemmer only recognises suffixes such as "-ación" with their accent, so the
+        accented copy lets "participaciones" find "participación" while the plain copy lets "participacion" do.
+        """
+        text = f"{self.title}\n{self.problem}\n{self.solution}".casefold()
+        plain = normalize_text(text)
+        return plain if plain == text else f"{plain}\n{text}"
 
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES

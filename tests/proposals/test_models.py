@@ -252,3 +252,19 @@ def test_purgeable_contacts_are_those_of_proposals_closed_long_ago():
     recent.proposal.change_status(status=Proposal.Status.NOT_ACCEPTED)
     ProposerContactFactory()  # still open
     assert list(ProposerContact.objects.purgeable(older_than_days=365)) == [old]
+
+
+def test_on_postgresql_search_ranks_better_matches_first_and_uses_the_gin_index():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Spanish full-text ranking and its GIN index exist on PostgreSQL only")
+    weak = ProposalFactory(title="Alumbrado", problem="Falta participación.", solution="Más luces.")
+    strong = ProposalFactory(
+        title="Participación barrial", problem="Poca participación vecinal.", solution="Participación mensual."
+    )
+    assert list(Proposal.objects.search("participacion")) == [strong, weak]
+    assert list(Proposal.objects.search("participaciones")) == [strong, weak]  # Spanish stemming
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'proposal_search_gin'")
+        assert "USING gin" in cursor.fetchone()[0]
