@@ -43,8 +43,19 @@ def demo(settings):
     return {"answered": answered, "hidden": hidden}
 
 
+def erasure_path(proposal):
+    from django.core import signing
+
+    from proposals.views import ERASURE_SALT, _email_digest
+
+    token = signing.dumps(
+        {"contact": proposal.contact.pk, "email": _email_digest(proposal.contact.email)}, salt=ERASURE_SALT
+    )
+    return f"/propuestas/borrar-datos/{token}/"
+
+
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_proposal_pages_pass_axe(page, assert_accessible, demo, prefix):
+def test_proposal_pages_pass_axe(page, assert_accessible, demo, settings, prefix):
     pages = [
         "/propuestas/",
         "/propuestas/?q=participacion&zone=1",
@@ -54,13 +65,30 @@ def test_proposal_pages_pass_axe(page, assert_accessible, demo, prefix):
         f"/propuestas/{demo['answered'].code}/",
         f"/propuestas/{demo['hidden'].code}/",
         "/propuestas/borrar-datos/enlace-caducado/",
+        erasure_path(demo["answered"]),
     ]
     for url in pages:
         page.goto(prefix + url)
         assert_accessible(page)
+    # The form with every error shown, then sent: the page with the tracking code.
     page.goto(prefix + "/propuestas/nueva/")
     page.locator("form.proposal-form button[type=submit]").click()
     page.wait_for_selector(".errorlist")
+    assert_accessible(page)
+    page.locator("#id_name").fill("Ana")
+    page.locator("#id_email").fill("ana@example.org")
+    page.locator("#id_title").fill("Propuesta")
+    page.locator("#id_problem").fill("Problema")
+    page.locator("#id_solution").fill("Solución")
+    page.locator("#id_topic").select_option("civic_participation")
+    page.locator("#id_zone").select_option(index=1)
+    page.locator("#id_consent").check()
+    page.locator("form.proposal-form button[type=submit]").click()
+    page.wait_for_selector("#tracking-code")
+    assert_accessible(page)
+    # The page shown when the lookups of one address exceed the limit.
+    settings.PROPOSALS_LOOKUPS_PER_HOUR = 0
+    page.goto(prefix + "/propuestas/seguimiento/?code=QGA-222-222-222")
     assert_accessible(page)
 
 
