@@ -136,6 +136,9 @@ def test_a_guest_proposal_is_answered_by_the_moderator_and_the_guest_reads_the_a
     admin.locator("#id_new_status").select_option("accepted")
     admin.locator("#id_status_note").fill("Revisada en la mesa de la Administración Zonal Los Chillos.")
     admin.locator("#id_response_text").fill("Incluiremos la señalética accesible en la próxima intervención.")
+    admin.locator(".field-commitments .select2-selection").click()
+    admin.keyboard.type("ECQTO0001")
+    admin.locator(".select2-results__option", has_text="ECQTO0001").click()
     admin.locator("input[name=_save]").click()
     admin.wait_for_selector(".messagelist .success, .errornote")
     assert admin.locator(".errornote").count() == 0, admin.locator("#content").inner_text()
@@ -151,5 +154,6 @@ def test_a_guest_proposal_is_answered_by_the_moderator_and_the_guest_reads_the_a
     assert "Incluiremos la señalética accesible" in content
     assert "Revisada en la mesa de la Administración Zonal Los Chillos." in content
     assert "Aceptada" in content
+    assert page.locator("main a[href='/compromisos/ECQTO0001/']").count() == 1
     assert "Inés Guamán" not in content and "ines.guaman@example.org" not in content
     assert_accessible(page)
