@@ -15,6 +15,41 @@ from simple_history.models import HistoricalRecords
 from commitments.models import ActionPlan, Bilingual, Commitment, OgpValue
 
 MODERATION_GROUP = "Moderación de propuestas"
+# What each role may do with proposals, as model permissions: (app label, codename).
+ROLE_PERMISSIONS = {
+    MODERATION_GROUP: [
+        *[("proposals", f"{action}_proposal") for action in ("view", "add", "change")],
+        ("proposals", "view_proposalqueue"),
+        ("proposals", "change_proposalqueue"),
+        *[("proposals", f"{action}_proposercontact") for action in ("view", "add", "change")],
+        ("proposals", "view_statusevent"),
+        *[("proposals", f"{action}_call") for action in ("view", "add", "change")],
+        ("proposals", "view_zonaladministration"),
+        ("proposals", "change_zonaladministration"),
+        *[("proposals", f"{action}_parish") for action in ("view", "add", "change")],
+        ("commitments", "view_commitment"),
+    ],
+    # The plan's coordination reads proposals, never their proposers' data.
+    "Coordinación del plan": [
+        ("proposals", codename)
+        for codename in (
+            "view_proposal", "view_proposalqueue", "view_statusevent", "view_call", "view_zonaladministration",
+            "view_parish",
+        )
+    ],
+}  # fmt: skip
+
+
+def ensure_role_groups(apps):
+    """Create the moderation group and give the roles their proposal permissions; `apps` may be historical."""
+    group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    for name, permissions in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        wanted = Q(pk__in=[])
+        for app_label, codename in permissions:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*permission_model.objects.filter(wanted))
+
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper cannot be mistaken. 31 symbols, 9 of them give
 # 44.6 bits from `secrets`, comfortably above the 40 bits a guessing attack would have to beat.

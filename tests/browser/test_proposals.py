@@ -1,8 +1,6 @@
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 
@@ -10,31 +8,10 @@ from proposals.models import Proposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The flush after each transactional test drops the rows data migrations created (OGP values, role groups).
-# serialized_rollback would bring them back, but clashes with the content types that a flush by an earlier
-# module without it re-creates; running the data migrations' own functions again is idempotent and safe.
-DATA_MIGRATIONS = [
-    ("commitments.migrations.0002_ogp_values", "create_values"),
-    ("commitments.migrations.0004_roles", "create_groups"),
-    ("proposals.migrations.0003_moderation_group", "create_group"),
-]
-
-
-def restore_migration_data():
-    models_modules = {config: config.models_module for config in apps.get_app_configs()}
-    try:
-        for module, function in DATA_MIGRATIONS:
-            getattr(import_module(module), function)(apps, None)
-    finally:
-        # The migrations toggle models_module on each app config; the live registry must keep its own.
-        for config, models_module in models_modules.items():
-            config.models_module = models_module
-
 
 @pytest.fixture
 def demo(settings):
     settings.PROPOSALS_MIN_FILL_SECONDS = 0
-    restore_migration_data()
     call_command("load_quito_plan")
     call_command("seed_demo", scale=1)
     answered = Proposal.objects.filter(status=Proposal.Status.INCORPORATED, commitments__isnull=False).first()
