@@ -268,3 +268,21 @@ def test_on_postgresql_search_ranks_better_matches_first_and_uses_the_gin_index(
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'proposal_search_gin'")
         assert "USING gin" in cursor.fetchone()[0]
+
+
+def test_a_failing_mail_server_neither_loses_the_proposal_nor_logs_the_address(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"secreta@example.org": (550, b"no such user")})
+
+    monkeypatch.setattr("proposals.emails.send_mail", refuse)
+    proposal = ProposalFactory.build(call=CallFactory(), zone=ZonalAdministrationFactory())
+    contact = ProposerContactFactory.build(proposal=None, email="secreta@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal.submit(contact=contact)
+    assert Proposal.objects.filter(pk=proposal.pk).exists()
+    assert "SMTPRecipientsRefused" in caplog.text and proposal.code in caplog.text
+    assert "secreta@example.org" not in caplog.text
