@@ -36,7 +36,7 @@ def _send(contact, kind, context):
     # its type is logged. A failed email never undoes the proposal or the moderation step already committed.
     try:
         send_mail(subject, body, None, [contact.email])
-    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same way
+    except Exception as error:  # any mail failure is reported the same way
         logger.error(
             "Could not send the '%s' email for proposal %s (%s)", kind, contact.proposal.code, type(error).__name__
         )
