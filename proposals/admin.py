@@ -53,6 +53,7 @@ class ProposerContactInline(admin.StackedInline):
 
     model = ProposerContact
     can_delete = False
+    view_on_site = False
     max_num = 1
     fields = ["name", "email", "phone", "organization", "age_range", "gender"]
     readonly_fields = ["consent_version", "consented_at", "anonymised_at"]
