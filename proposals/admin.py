@@ -1,11 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from commitments.models import Commitment
 from proposals.models import (
     CONSENT_VERSION,
     Call,
@@ -47,6 +53,7 @@ class ProposerContactInline(admin.StackedInline):
 
     model = ProposerContact
     can_delete = False
+    view_on_site = False
     max_num = 1
     fields = ["name", "email", "phone", "organization", "age_range", "gender"]
     readonly_fields = ["consent_version", "consented_at", "anonymised_at"]
@@ -75,6 +82,21 @@ class StatusEventInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CommitmentAutocomplete(AutocompleteSelectMultiple):
+    """Django's autocomplete widget, fed by the proposals admin's own search of commitments.
+
+    The commitments admin shows each staff member only their institution's commitments; a moderator links a
+    proposal to any commitment of the plan, all of them public.
+    """
+
+    def __init__(self, field, admin_site, url_name):
+        super().__init__(field, admin_site)
+        self.url_name = url_name
+
+    def get_url(self):
+        return reverse(self.url_name)
 
 
 class ModerationForm(forms.ModelForm):
@@ -129,7 +151,6 @@ class ProposalAdmin(SimpleHistoryAdmin):
     list_select_related = ["zone"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["duplicate_of"]
-    filter_horizontal = ["commitments"]
     search_fields = ["code", "title"]
     readonly_fields = ["code", "status", "created_at", "closed_at", "responded_at", "entered_by_staff"]
     inlines = [ProposerContactInline, StatusEventInline]
@@ -158,6 +179,33 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def _autocomplete_url_name(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}_commitment_autocomplete"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.commitment_autocomplete)
+        url = path("commitment-autocomplete/", view, name=self._autocomplete_url_name())
+        return [url, *super().get_urls()]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "commitments":
+            url_name = f"{self.admin_site.name}:{self._autocomplete_url_name()}"
+            kwargs["widget"] = CommitmentAutocomplete(db_field, self.admin_site, url_name)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def commitment_autocomplete(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        commitments = Commitment.objects.order_by("code")
+        term = request.GET.get("term", "").strip()
+        if term:
+            commitments = commitments.filter(
+                Q(code__icontains=term) | Q(title__icontains=term) | Q(short_title__icontains=term)
+            )
+        page = Paginator(commitments, 20).get_page(request.GET.get("page"))
+        results = [{"id": str(commitment.pk), "text": str(commitment)} for commitment in page]
+        return JsonResponse({"results": results, "pagination": {"more": page.has_next()}})
 
     def get_search_fields(self, request):
         # Searching by email or name would let other roles probe for personal data: moderators only.

@@ -32,8 +32,15 @@ def _send(contact, kind, context):
         context["track_url"] = absolute_url(reverse("proposals:proposal-track"))
         subject = " ".join(render_to_string(f"proposals/{SUBJECTS[kind]}", context).split())
         body = render_to_string(f"proposals/email/{kind}.txt", context)
-    send_mail(subject, body, None, [contact.email])
-    # The log names the proposal, never the person.
+    # The log names the proposal, never the person; a mail server's error text may quote the address, so only
+    # its type is logged. A failed email never undoes the proposal or the moderation step already committed.
+    try:
+        send_mail(subject, body, None, [contact.email])
+    except Exception as error:  # any mail failure is reported the same way
+        logger.error(
+            "Could not send the '%s' email for proposal %s (%s)", kind, contact.proposal.code, type(error).__name__
+        )
+        return
     logger.info("Sent the '%s' email for proposal %s", kind, contact.proposal.code)
 
 

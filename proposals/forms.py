@@ -33,7 +33,8 @@ def grouped_parishes():
         if parish.zone is None:
             loose.append((parish.pk, parish.name))
         else:
-            groups.setdefault(parish.zone.name, []).append((parish.pk, parish.name))
+            # Labelled like the zone's own option, so the form's script can match them.
+            groups.setdefault(str(parish.zone), []).append((parish.pk, parish.name))
     choices = [("", _("— None or I don't know —")), *groups.items()]
     if loose:
         choices.append((_("Other parishes"), loose))

@@ -4,6 +4,7 @@ import datetime
 import json
 import random
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Max
@@ -22,6 +23,7 @@ from proposals.models import (
     ProposerContact,
     StatusEvent,
     ZonalAdministration,
+    ensure_role_groups,
     format_code,
 )
 
@@ -142,6 +144,8 @@ def _calls():
 
 
 def _moderator(password):
+    # The groups come from a migration; make sure they are there even after a test database flush.
+    ensure_role_groups(apps)
     user, _created = get_user_model().objects.get_or_create(
         username="moderador", defaults={"is_staff": True, "email": "moderador@example.org"}
     )

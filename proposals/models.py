@@ -15,6 +15,41 @@ from simple_history.models import HistoricalRecords
 from commitments.models import ActionPlan, Bilingual, Commitment, OgpValue
 
 MODERATION_GROUP = "Moderación de propuestas"
+# What each role may do with proposals, as model permissions: (app label, codename).
+ROLE_PERMISSIONS = {
+    MODERATION_GROUP: [
+        *[("proposals", f"{action}_proposal") for action in ("view", "add", "change")],
+        ("proposals", "view_proposalqueue"),
+        ("proposals", "change_proposalqueue"),
+        *[("proposals", f"{action}_proposercontact") for action in ("view", "add", "change")],
+        ("proposals", "view_statusevent"),
+        *[("proposals", f"{action}_call") for action in ("view", "add", "change")],
+        ("proposals", "view_zonaladministration"),
+        ("proposals", "change_zonaladministration"),
+        *[("proposals", f"{action}_parish") for action in ("view", "add", "change")],
+        ("commitments", "view_commitment"),
+    ],
+    # The plan's coordination reads proposals, never their proposers' data.
+    "Coordinación del plan": [
+        ("proposals", codename)
+        for codename in (
+            "view_proposal", "view_proposalqueue", "view_statusevent", "view_call", "view_zonaladministration",
+            "view_parish",
+        )
+    ],
+}  # fmt: skip
+
+
+def ensure_role_groups(apps):
+    """Create the moderation group and give the roles their proposal permissions; `apps` may be historical."""
+    group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    for name, permissions in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        wanted = Q(pk__in=[])
+        for app_label, codename in permissions:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*permission_model.objects.filter(wanted))
+
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper cannot be mistaken. 31 symbols, 9 of them give
 # 44.6 bits from `secrets`, comfortably above the 40 bits a guessing attack would have to beat.
@@ -239,7 +274,7 @@ class Proposal(models.Model):
     entered_by_staff = models.BooleanField(_("entered by staff for a citizen"), default=False)
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    # Accent-free, lower-case copy of title, problem and solution, kept by save(): the search runs on it.
+    # Lower-case copy of title, problem and solution, also without accents, kept by save(): the search runs on it.
     search_text = models.TextField(editable=False, blank=True, default="")
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
@@ -294,7 +329,14 @@ class Proposal(models.Model):
             )
 
     def build_search_text(self):
-        return normalize_text(f"{self.title}\n{self.problem}\n{self.solution}")
+        """The text without accents (what any query is reduced to), then with them where they differ.
+
+        PostgreSQL's Spanish stemmer only recognises suffixes such as "-ación" with their accent, so the
+        accented copy lets "participaciones" find "participación" while the plain copy lets "participacion" do.
+        """
+        text = f"{self.title}\n{self.problem}\n{self.solution}".casefold()
+        plain = normalize_text(text)
+        return plain if plain == text else f"{plain}\n{text}"
 
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES

@@ -1,25 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Moderación de propuestas"
-PERMISSIONS = {
-    "proposals": [
-        "view_proposal", "add_proposal", "change_proposal",
-        "view_proposalqueue", "change_proposalqueue",
-        "view_proposercontact", "add_proposercontact", "change_proposercontact",
-        "view_statusevent",
-        "view_call", "add_call", "change_call",
-        "view_zonaladministration", "change_zonaladministration",
-        "view_parish", "add_parish", "change_parish",
-    ],
-    # To link proposals to the commitments they shaped (the autocomplete needs the view permission).
-    "commitments": ["view_commitment"],
-}
-# The plan's coordination reads proposals, never their proposers' data.
-COORDINATION_GROUP = "Coordinación del plan"
-COORDINATION_PERMISSIONS = [
-    "view_proposal", "view_proposalqueue", "view_statusevent", "view_call", "view_zonaladministration", "view_parish",
-]
+from proposals.models import MODERATION_GROUP, ensure_role_groups
 
 
 def create_group(apps, schema_editor):
@@ -28,19 +10,11 @@ def create_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=GROUP)
-    for app_label, codenames in PERMISSIONS.items():
-        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
-    coordination, _created = Group.objects.get_or_create(name=COORDINATION_GROUP)
-    coordination.permissions.add(
-        *Permission.objects.filter(content_type__app_label="proposals", codename__in=COORDINATION_PERMISSIONS)
-    )
+    ensure_role_groups(apps)
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.filter(name=MODERATION_GROUP).delete()
 
 
 class Migration(migrations.Migration):

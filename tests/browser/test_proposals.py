@@ -20,8 +20,19 @@ def demo(settings):
     return {"answered": answered, "hidden": hidden}
 
 
+def erasure_path(proposal):
+    from django.core import signing
+
+    from proposals.views import ERASURE_SALT, _email_digest
+
+    token = signing.dumps(
+        {"contact": proposal.contact.pk, "email": _email_digest(proposal.contact.email)}, salt=ERASURE_SALT
+    )
+    return f"/propuestas/borrar-datos/{token}/"
+
+
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_proposal_pages_pass_axe(page, assert_accessible, demo, prefix):
+def test_proposal_pages_pass_axe(page, assert_accessible, demo, settings, prefix):
     pages = [
         "/propuestas/",
         "/propuestas/?q=participacion&zone=1",
@@ -31,13 +42,30 @@ def test_proposal_pages_pass_axe(page, assert_accessible, demo, prefix):
         f"/propuestas/{demo['answered'].code}/",
         f"/propuestas/{demo['hidden'].code}/",
         "/propuestas/borrar-datos/enlace-caducado/",
+        erasure_path(demo["answered"]),
     ]
     for url in pages:
         page.goto(prefix + url)
         assert_accessible(page)
+    # The form with every error shown, then sent: the page with the tracking code.
     page.goto(prefix + "/propuestas/nueva/")
     page.locator("form.proposal-form button[type=submit]").click()
     page.wait_for_selector(".errorlist")
+    assert_accessible(page)
+    page.locator("#id_name").fill("Ana")
+    page.locator("#id_email").fill("ana@example.org")
+    page.locator("#id_title").fill("Propuesta")
+    page.locator("#id_problem").fill("Problema")
+    page.locator("#id_solution").fill("Solución")
+    page.locator("#id_topic").select_option("civic_participation")
+    page.locator("#id_zone").select_option(index=1)
+    page.locator("#id_consent").check()
+    page.locator("form.proposal-form button[type=submit]").click()
+    page.wait_for_selector("#tracking-code")
+    assert_accessible(page)
+    # The page shown when the lookups of one address exceed the limit.
+    settings.PROPOSALS_LOOKUPS_PER_HOUR = 0
+    page.goto(prefix + "/propuestas/seguimiento/?code=QGA-222-222-222")
     assert_accessible(page)
 
 
@@ -58,6 +86,9 @@ def test_a_guest_proposal_is_answered_by_the_moderator_and_the_guest_reads_the_a
     page.get_by_label("¿Cuál es el problema?").fill("Las personas con discapacidad no encuentran la información.")
     page.locator("#id_topic").select_option("access_to_information")
     page.locator("#id_zone").select_option(label="Los Chillos (Valle de Los Chillos)")
+    # With JavaScript, only the chosen zone's parishes (and those of no known zone) stay selectable.
+    assert page.locator("#id_parish optgroup[label='Tumbaco']").evaluate("group => group.disabled")
+    assert not page.locator("#id_parish optgroup[label='Otras parroquias']").evaluate("group => group.disabled")
     page.locator("#id_parish").select_option(label="Conocoto")
     page.get_by_label("¿Qué propones?").fill("Señalética en braille e información en lectura fácil.")
     page.get_by_label("He leído el aviso de privacidad").check()
@@ -82,6 +113,9 @@ def test_a_guest_proposal_is_answered_by_the_moderator_and_the_guest_reads_the_a
     admin.locator("#id_new_status").select_option("accepted")
     admin.locator("#id_status_note").fill("Revisada en la mesa de la Administración Zonal Los Chillos.")
     admin.locator("#id_response_text").fill("Incluiremos la señalética accesible en la próxima intervención.")
+    admin.locator(".field-commitments .select2-selection").click()
+    admin.keyboard.type("ECQTO0001")
+    admin.locator(".select2-results__option", has_text="ECQTO0001").click()
     admin.locator("input[name=_save]").click()
     admin.wait_for_selector(".messagelist .success, .errornote")
     assert admin.locator(".errornote").count() == 0, admin.locator("#content").inner_text()
@@ -97,5 +131,6 @@ def test_a_guest_proposal_is_answered_by_the_moderator_and_the_guest_reads_the_a
     assert "Incluiremos la señalética accesible" in content
     assert "Revisada en la mesa de la Administración Zonal Los Chillos." in content
     assert "Aceptada" in content
+    assert page.locator("main a[href='/compromisos/ECQTO0001/']").count() == 1
     assert "Inés Guamán" not in content and "ines.guaman@example.org" not in content
     assert_accessible(page)

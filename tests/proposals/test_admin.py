@@ -275,3 +275,20 @@ def test_moderator_can_still_moderate_after_the_contact_data_was_erased(client, 
     assert response.status_code == 302, response.content.decode()[:2000]
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.UNDER_REVIEW
+
+
+def test_moderator_finds_any_commitment_to_link(client, moderator):
+    from tests.factories import CommitmentFactory
+
+    CommitmentFactory(code="ECQTO0001", short_title="Capacitación en participación ciudadana")
+    CommitmentFactory(code="ECQTO0005", short_title="Portal de gobierno abierto")
+    client = logged_in(client, moderator)
+    results = client.get("/admin/proposals/proposal/commitment-autocomplete/", {"term": "capacitaci"}).json()["results"]
+    assert [result["text"] for result in results] == ["ECQTO0001 · Capacitación en participación ciudadana"]
+    content = client.get("/admin/proposals/proposal/add/").content.decode()
+    assert "/admin/proposals/proposal/commitment-autocomplete/" in content
+
+
+def test_only_those_who_may_change_proposals_search_commitments_there(client, coordinator):
+    response = logged_in(client, coordinator).get("/admin/proposals/proposal/commitment-autocomplete/")
+    assert response.status_code == 403

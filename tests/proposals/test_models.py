@@ -252,3 +252,37 @@ def test_purgeable_contacts_are_those_of_proposals_closed_long_ago():
     recent.proposal.change_status(status=Proposal.Status.NOT_ACCEPTED)
     ProposerContactFactory()  # still open
     assert list(ProposerContact.objects.purgeable(older_than_days=365)) == [old]
+
+
+def test_on_postgresql_search_ranks_better_matches_first_and_uses_the_gin_index():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Spanish full-text ranking and its GIN index exist on PostgreSQL only")
+    weak = ProposalFactory(title="Alumbrado", problem="Falta participación.", solution="Más luces.")
+    strong = ProposalFactory(
+        title="Participación barrial", problem="Poca participación vecinal.", solution="Participación mensual."
+    )
+    assert list(Proposal.objects.search("participacion")) == [strong, weak]
+    assert list(Proposal.objects.search("participaciones")) == [strong, weak]  # Spanish stemming
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'proposal_search_gin'")
+        assert "USING gin" in cursor.fetchone()[0]
+
+
+def test_a_failing_mail_server_neither_loses_the_proposal_nor_logs_the_address(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"secreta@example.org": (550, b"no such user")})
+
+    monkeypatch.setattr("proposals.emails.send_mail", refuse)
+    proposal = ProposalFactory.build(call=CallFactory(), zone=ZonalAdministrationFactory())
+    contact = ProposerContactFactory.build(proposal=None, email="secreta@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal.submit(contact=contact)
+    assert Proposal.objects.filter(pk=proposal.pk).exists()
+    assert "SMTPRecipientsRefused" in caplog.text and proposal.code in caplog.text
+    assert "secreta@example.org" not in caplog.text

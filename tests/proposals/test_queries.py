@@ -14,6 +14,9 @@ LIST_QUERIES = 6
 FILTERED_LIST_QUERIES = 7
 SEARCH_QUERIES = 6
 DETAIL_QUERIES = 3
+# Form: the open call, the zones and the parishes with their zones. Tracking: the code lookup only.
+FORM_QUERIES = 3
+TRACK_QUERIES = 1
 
 
 @pytest.fixture(params=[1, 20], ids=["scale-1", "scale-20"])
@@ -44,3 +47,7 @@ def test_public_pages_run_a_fixed_number_of_queries(client, seeded, django_asser
         assert response.context["paginator"].count > 0
         with django_assert_num_queries(DETAIL_QUERIES):
             assert client.get(f"{language}/propuestas/{proposal.code}/").status_code == 200
+        with django_assert_num_queries(FORM_QUERIES):
+            assert client.get(f"{language}/propuestas/nueva/").status_code == 200
+        with django_assert_num_queries(TRACK_QUERIES):
+            assert client.get(f"{language}/propuestas/seguimiento/", {"code": "QGA-222-222-222"}).status_code == 200
