@@ -27,6 +27,11 @@ from commitments.models import (
 )
 
 
+def public_reader(user, model_name):
+    """Staff outside the plan's institutions (council, moderation) may read every public roadmap, never edit it."""
+    return staff_organization_id(user) is None and user.has_perm(f"commitments.view_{model_name}")
+
+
 class ScopedAdminMixin:
     """Let a user reach only the objects `scoped(request)` returns; others get 403, even by direct address."""
 
@@ -107,7 +112,7 @@ class CommitmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]  # fmt: skip
 
     def scoped(self, request, queryset):
-        if coordinates_plans(request.user):
+        if coordinates_plans(request.user) or public_reader(request.user, "commitment"):
             return queryset
         organization_id = staff_organization_id(request.user)
         if organization_id is None:
@@ -160,6 +165,8 @@ class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     editor_readonly_fields = ["commitment", "order", "title", "starts_on", "due_on", "weight", "is_demo"]
 
     def scoped(self, request, queryset):
+        if public_reader(request.user, "milestone"):
+            return queryset
         return queryset.filter(pk__in=Milestone.objects.editable_by(request.user).values("pk"))
 
     def get_readonly_fields(self, request, obj=None):

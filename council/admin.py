@@ -9,7 +9,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from commitments.models import Commitment, Milestone
 from council.models import (
     AgendaItem,
     Agreement,
@@ -37,18 +36,25 @@ class CouncilMemberAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
 
 
+def shared_choices(field):
+    """Evaluate a small select's choices once for the whole formset instead of once per inline row."""
+    if field is not None and hasattr(field, "queryset"):
+        field.choices = list(field.choices)
+    return field
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    list_select_related = ["commitment", "milestone__commitment"]  # the rows' labels, in the same query
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     extra = 0
     fields = ["order", "kind", "title", "notes", "commitment", "milestone"]
     readonly_fields = ["kind"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "milestone":
-            kwargs["queryset"] = Milestone.objects.select_related("commitment")
-        if db_field.name == "commitment":
-            kwargs["queryset"] = Commitment.objects.only("code", "title", "short_title")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    # Thousands of milestones: searched as you type, never rendered as a select in every row.
+    autocomplete_fields = ["commitment", "milestone"]
 
 
 class AttendanceFormSet(forms.BaseInlineFormSet):
@@ -82,6 +88,11 @@ class HeldSessionInline:
 
 class AttendanceInline(HeldSessionInline, admin.TabularInline):
     model = Attendance
+    list_select_related = ["member__organization"]  # the rows' labels, in the same query
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     formset = AttendanceFormSet
     fields = ["member", "status"]
 
@@ -98,7 +109,7 @@ class AttendanceInline(HeldSessionInline, admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "member":
             kwargs["queryset"] = CouncilMember.objects.select_related("organization")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
 
 class MinutesInline(HeldSessionInline, admin.StackedInline):
@@ -119,12 +130,20 @@ class MinutesInline(HeldSessionInline, admin.StackedInline):
 
 class AgreementInline(HeldSessionInline, admin.TabularInline):
     model = Agreement
+    list_select_related = [
+        "responsible_organization",
+        "responsible_member__organization",
+    ]  # the rows' labels, in the same query
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     fields = ["number", "text", "responsible_organization", "responsible_member", "due_on", "status", "follow_up_notes"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "responsible_member":
             kwargs["queryset"] = CouncilMember.objects.select_related("organization")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
 
 class MilestoneReviewForm(forms.ModelForm):
@@ -141,14 +160,15 @@ class MilestoneReviewForm(forms.ModelForm):
 
 class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
     model = MilestoneReview
+    list_select_related = ["milestone__commitment", "update"]  # the rows' labels, in the same query
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     form = MilestoneReviewForm
     fields = ["milestone", "outcome", "note", "update"]
     readonly_fields = ["update"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "milestone":
-            kwargs["queryset"] = Milestone.objects.select_related("commitment")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    autocomplete_fields = ["milestone"]
 
 
 @admin.register(Session)

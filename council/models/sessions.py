@@ -43,13 +43,20 @@ def role_codenames(group_name):
     ]
 
 
+# Read-only access to the roadmaps, to pick the milestone or commitment an agenda item or a review is about.
+COMMITMENTS_READ = ["view_commitment", "view_milestone"]
+
+
 def ensure_role_groups(apps):
     """Create the council's role groups with exactly their permissions; `apps` may be the historical registry."""
     group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
     for name in ROLE_PERMISSIONS:
         group, _created = group_model.objects.get_or_create(name=name)
         codenames = role_codenames(name)
-        permissions = permission_model.objects.filter(content_type__app_label="council", codename__in=codenames)
+        permissions = permission_model.objects.filter(
+            Q(content_type__app_label="council", codename__in=codenames)
+            | Q(content_type__app_label="commitments", codename__in=COMMITMENTS_READ)
+        )
         group.permissions.set(permissions)
 
 

@@ -23,8 +23,9 @@ VIEW = {
     | {"proposals.call", "proposals.parish", "proposals.proposal", "proposals.proposalqueue"}
     | {"proposals.zonaladministration"},
     "editor": {f"commitments.{m}" for m in COMMITMENTS - {"staffprofile"}},
-    "secretaria": {f"council.{m}" for m in COUNCIL},
-    "consejero": {f"council.{m}" for m in COUNCIL},
+    # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
+    "secretaria": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
+    "consejero": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
     "moderador": {f"proposals.{m}" for m in PROPOSALS} | {"commitments.commitment"},
 }
 VIEW["editor2"] = VIEW["editor"]
