@@ -69,7 +69,10 @@ def test_council_records_a_session_and_the_secretariat_approves_and_publishes_it
     page.fill("#id_agreements-0-number", "1")
     page.fill("#id_agreements-0-text", "Solicitar el informe de la mesa técnica.")
     add_inline_row(page, "reviews")
-    page.select_option("#id_reviews-0-milestone", str(milestone.pk))
+    # Milestones are picked by search (admin autocomplete), not from a select of thousands.
+    page.locator("#id_reviews-0-milestone + .select2").click()
+    page.locator(".select2-search__field").fill("Mesa técnica")
+    page.locator(".select2-results__option", has_text="Mesa técnica instalada").click()
     page.select_option("#id_reviews-0-outcome", "verified")
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/council/session/")
