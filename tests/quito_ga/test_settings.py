@@ -45,3 +45,11 @@ def test_deploy_check_is_clean_with_production_variables():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_configured():
+    script = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    local = manage("shell", "-c", script, env={"DJANGO_DEBUG": "1"})
+    assert local.stdout.strip().endswith("FileSystemStorage")
+    s3 = manage("shell", "-c", script, env={"DJANGO_DEBUG": "1", "DJANGO_S3_BUCKET": "evidencias-quito"})
+    assert s3.stdout.strip().endswith("storages.backends.s3.S3Storage")
