@@ -37,17 +37,6 @@ class RequestIdMiddleware:
         return response
 
 
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or behind DJANGO_PROXY_COUNT trusted proxies, X-Forwarded-For's entry."""
-    proxies = settings.PROXY_COUNT
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            # Each trusted proxy appends the address it saw; what a client sends itself stays to the left.
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 PAGE_GENERATION_KEY = "page-cache-generation"
 
 

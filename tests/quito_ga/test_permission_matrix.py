@@ -39,6 +39,7 @@ ADD = {
 }
 # Nobody but a superuser manages accounts, groups or the login lockout records.
 SUPERUSER_ONLY = {"auth.user", "auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+SUPERUSER_ONLY |= {"otp_totp.totpdevice"}  # staff set up their own second factor at /admin/segundo-factor/
 
 
 @pytest.fixture
