@@ -2,6 +2,7 @@ import contextvars
 import hashlib
 import logging
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -101,3 +102,20 @@ class AnonymousPageCacheMiddleware:
             and not response.has_header("Cache-Control")
             and "nonce-" not in response.get("Content-Security-Policy", "")
         )
+
+
+class SessionActivityMiddleware:
+    """Keep a signed-in session alive while it is used: its 8 idle hours count from the last activity.
+
+    The session is written again at most every SESSION_RENEW_AFTER seconds, not on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("_seen", 0) >= settings.SESSION_RENEW_AFTER:
+                request.session["_seen"] = now
+        return self.get_response(request)

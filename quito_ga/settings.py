@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "quito_ga.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -255,9 +256,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Staff sessions end after 8 hours without activity, and when the browser closes.
+# Staff sessions end after 8 hours without activity (SessionActivityMiddleware renews them while in use), and
+# when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_AFTER = 5 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A second factor (TOTP, django-otp) for every staff account; `check --deploy` warns while it is off.
 STAFF_MFA = os.environ.get("DJANGO_STAFF_MFA", "0") == "1"

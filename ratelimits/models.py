@@ -1,36 +1,41 @@
 import datetime
 
-from django.db import IntegrityError, models, transaction
+from django.db import connections, models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# One statement adds to the counter, or starts it (again, once its window is over), and returns the new count:
+# no read-then-write gap for concurrent requests to slip through, on PostgreSQL and SQLite (3.35+) alike.
+UPSERT = """
+INSERT INTO ratelimits_counter (key, count, expires_at) VALUES (%s, %s, %s)
+ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN ratelimits_counter.expires_at <= %s THEN excluded.count
+                 ELSE ratelimits_counter.count + excluded.count END,
+    expires_at = CASE WHEN ratelimits_counter.expires_at <= %s THEN excluded.expires_at
+                      ELSE ratelimits_counter.expires_at END
+RETURNING count
+"""
+
 
 class CounterQuerySet(models.QuerySet):
     def add(self, key, delta, window):
-        """Add `delta` to the counter `key` (started afresh once its window is over) and return its new value.
-
-        The increment is a single UPDATE of one row, so concurrent requests of every worker are all counted;
-        the read that follows happens while the row is still locked by this transaction.
-        """
+        """Add `delta` to the counter `key` (started afresh once its window is over) and return its new value."""
         now = timezone.now()
-        with transaction.atomic():
-            if not self.filter(key=key, expires_at__gt=now).update(count=F("count") + delta):
-                if delta < 0:
-                    return 0
-                self.filter(key=key, expires_at__lte=now).delete()
-                try:
-                    with transaction.atomic():
-                        self.create(key=key, count=delta, expires_at=now + datetime.timedelta(seconds=window))
-                except IntegrityError:  # another request created it first: count on its row
-                    self.filter(key=key).update(count=F("count") + delta)
-            return self.filter(key=key).values_list("count", flat=True).first() or 0
+        if delta < 0:  # giving an attempt back never starts a window
+            self.filter(key=key, expires_at__gt=now).update(count=F("count") + delta)
+            return None
+        adapt = connections[self.db].ops.adapt_datetimefield_value
+        expires = now + datetime.timedelta(seconds=window)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(UPSERT, [key, delta, adapt(expires), adapt(now), adapt(now)])
+            count = cursor.fetchone()[0]
+        if count == delta:  # a window started: forget the windows that are over (an indexed range delete)
+            self.filter(expires_at__lte=now).delete()
+        return count
 
     def current(self, key):
         return self.filter(key=key, expires_at__gt=timezone.now()).values_list("count", flat=True).first() or 0
-
-    def expired(self):
-        return self.filter(expires_at__lte=timezone.now())
 
 
 class Counter(models.Model):

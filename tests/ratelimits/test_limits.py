@@ -136,3 +136,10 @@ def test_two_addresses_of_one_ipv6_network_share_a_limit(database_counters):
     assert limits.attempt("scope", limits.client_network(first), limit=1)
     assert not limits.attempt("scope", limits.client_network(second), limit=1)
     assert limits.attempt("scope", limits.client_network(request_from("2001:db8:0:1::1")), limit=1)
+
+
+def test_finished_windows_are_deleted_when_a_new_one_starts(database_counters):
+    limits.attempt("scope", "1.1.1.1", limit=3)
+    Counter.objects.update(expires_at="2000-01-01T00:00:00Z")
+    limits.attempt("scope", "2.2.2.2", limit=3)
+    assert Counter.objects.count() == 1
