@@ -42,7 +42,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return True
 
     def read_only_response(self):
-        message = _("The history is read-only: no version is restored from it. To correct the record, edit it.")
+        message = _("The history is read-only: no version is restored from it. Correct the record in its change form.")
         return HttpResponseNotAllowed(READ_ONLY_METHODS, content=message, content_type="text/plain; charset=utf-8")
 
     def visible_object(self, request, object_id):

@@ -4,7 +4,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -184,9 +184,12 @@ class ProposalAdmin(HistoryAdmin):
         return self.readonly_fieldsets  # the stored values, not the moderation steps
 
     def visible_history(self, request, obj):
-        # A version from while it was hidden may hold the very text moderation took down.
         history = super().visible_history(request, obj)
-        return history if can_moderate(request.user) else history.filter(is_hidden=False)
+        if can_moderate(request.user):
+            return history
+        # What moderation took down stays down: no version from before the last time the proposal was hidden.
+        last_hidden = history.filter(is_hidden=True).aggregate(at=Max("history_date"))["at"]
+        return history if last_hidden is None else history.filter(history_date__gt=last_hidden)
 
     def _autocomplete_url_name(self):
         return f"{self.opts.app_label}_{self.opts.model_name}_commitment_autocomplete"
