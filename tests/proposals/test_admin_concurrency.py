@@ -101,3 +101,22 @@ def test_two_moderators_saving_at_once_each_answer_their_own_proposal(monkeypatc
     assert not errors, errors
     assert responses == {key: 302 for key in contacts}
     assert_each_answer_on_its_own_proposal_and_email(contacts)
+
+
+@pytest.mark.django_db
+def test_requests_leave_no_state_on_any_admin_instance(client, django_capture_on_commit_callbacks):
+    """Whatever a request computes lives on the request, the form or the stack, never on a shared admin."""
+    before = {model_admin: dict(vars(model_admin)) for model_admin in admin.site._registry.values()}
+    proposal = ProposerContactFactory().proposal
+    client.force_login(staff_user("moderadora", MODERATION_GROUP))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(proposal), moderation_post(proposal, response_text=ANSWERS["a"]))
+    assert response.status_code == 302
+    for url in (
+        change_url(proposal),
+        "/admin/proposals/proposal/",
+        f"/admin/proposals/proposal/{proposal.pk}/history/",
+    ):
+        assert client.get(url).status_code == 200
+    after = {model_admin: dict(vars(model_admin)) for model_admin in admin.site._registry.values()}
+    assert after == before
