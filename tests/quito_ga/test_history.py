@@ -135,6 +135,8 @@ def test_the_version_page_shows_the_old_values_read_only_without_a_revert_button
     }
     listing = client.get(history_url(milestone)).content.decode()
     assert "Hito original" in listing and "Hito aprobado" in listing
+    assert "Historial: " in listing and "Modificado por" in listing  # in Spanish, like the rest of the admin
+    assert "None" not in listing
 
 
 def test_history_of_a_hidden_proposal_is_not_shown_to_roles_that_may_not_see_it(client):
