@@ -64,9 +64,9 @@ def test_interleaved_saves_on_the_shared_admin_keep_each_moderators_answer(djang
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_saving_at_once_each_answer_their_own_proposal(monkeypatch):
     if connection.vendor == "sqlite":
-        # The test database is SQLite's shared in-memory one: a second writer inside a transaction is refused
-        # with "table is locked" instead of waiting, so the two saves cannot overlap there. The interleaving
-        # test above replays the same order of hooks on SQLite.
+        # SQLite has one writer at a time: the second save cannot reach the barrier while the first holds its
+        # write transaction (the shared in-memory test database even answers "table is locked" at once). The
+        # interleaving test above replays the same order of hooks on SQLite.
         pytest.skip("two overlapping write transactions need PostgreSQL")
     contacts = citizens()
     moderators = {key: staff_user(f"moderadora-{key}", MODERATION_GROUP) for key in contacts}
