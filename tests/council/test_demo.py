@@ -189,3 +189,10 @@ def test_a_demo_member_cannot_attend_a_real_session():
     with pytest.raises(ValidationError) as error:
         attendance.full_clean()
     assert error.value.message_dict["member"] == ["El consejo de demostración y el real nunca se mezclan."]
+
+
+@pytest.mark.parametrize("is_demo", [True, False])
+def test_only_demo_session_pages_ask_search_engines_not_to_index_them(client, is_demo):
+    session = SessionFactory(is_demo=is_demo)
+    content = client.get(session.get_absolute_url()).content.decode()
+    assert ('<meta name="robots" content="noindex">' in content) is is_demo

@@ -114,3 +114,21 @@ def test_the_published_lookup_address_redirects_permanently(client, path, target
     response = client.get(path)
     assert response.status_code == 301
     assert response["Location"] == target
+
+
+def test_the_form_of_a_demo_call_says_so(client):
+    CallFactory(is_demo=True)
+    content = client.get("/propuestas/nueva/").content.decode()
+    assert "Esta es una convocatoria de demostración" in content
+
+
+def test_a_real_call_form_carries_no_demo_notice(client):
+    CallFactory(is_demo=False)
+    assert "convocatoria de demostración" not in client.get("/propuestas/nueva/").content.decode()
+
+
+@pytest.mark.parametrize("is_demo", [True, False])
+def test_only_demo_proposal_pages_ask_search_engines_not_to_index_them(client, is_demo):
+    proposal = ProposalFactory(is_demo=is_demo)
+    content = client.get(proposal.get_absolute_url()).content.decode()
+    assert ('<meta name="robots" content="noindex">' in content) is is_demo
