@@ -431,20 +431,30 @@ def seed_demo(*, scale, password):
     }
 
 
+def raw_delete(queryset):
+    """Delete without loading rows: at scale 200 per-row signals and history entries would take many minutes.
+
+    Callers delete dependants first; the database still checks every foreign key.
+    """
+    return queryset._raw_delete(queryset.db)
+
+
 def purge_sessions():
     """Delete the demo sessions and everything they recorded, with their history; return how many sessions."""
-    sessions = Session.objects.filter(is_demo=True)
-    ids = list(sessions.values_list("pk", flat=True))
-    minutes = list(Minutes.objects.filter(session__in=ids).values_list("pk", flat=True))
-    sessions.delete()  # cascades to agenda, attendance, minutes, agreements and reviews
-    # The history of those rows, including the "deleted" entries the cascade has just written.
-    agenda_history = AgendaItem.history.filter(session_id__in=ids)
-    apps.get_model("council", "HistoricalAgendaItem_agreements").objects.filter(history__in=agenda_history).delete()
+    demo = {"session__is_demo": True}
+    # The history first: its rows find the demo sessions through joins while those still exist.
+    agenda_history = AgendaItem.history.filter(**demo)
+    raw_delete(apps.get_model("council", "HistoricalAgendaItem_agreements").objects.filter(history__in=agenda_history))
+    raw_delete(Erratum.history.filter(minutes__session__is_demo=True))
     for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
-        model.history.filter(session_id__in=ids).delete()
-    Erratum.history.filter(minutes_id__in=minutes).delete()
-    Session.history.filter(is_demo=True).delete()
-    return len(ids)
+        raw_delete(model.history.filter(**demo))
+    raw_delete(AgendaItem.agreements.through.objects.filter(agendaitem__session__is_demo=True))
+    raw_delete(Erratum.objects.filter(minutes__session__is_demo=True))
+    for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
+        raw_delete(model.objects.filter(**demo))
+    count = raw_delete(Session.objects.filter(is_demo=True))
+    raw_delete(Session.history.filter(is_demo=True))
+    return count
 
 
 def purge_demo():

@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from commitments.models import Organization
 from council.loaders import purge_demo
-from council.models import AgendaItem, Agreement, Attendance, CouncilMember, MilestoneReview, Minutes, Session
+from council.models import (
+    AgendaItem,
+    Agreement,
+    Attendance,
+    CouncilMember,
+    Erratum,
+    MilestoneReview,
+    Minutes,
+    Session,
+)
 from tests.council.factories import AttendanceFactory, CouncilMemberFactory, SessionFactory, held_session
 from tests.factories import CommitmentFactory, MilestoneFactory
 
@@ -164,13 +173,18 @@ def test_council_page_without_demo_data_has_no_demo_label(client):
 def test_purge_demo_removes_the_demo_council_and_leaves_the_real_one_untouched(seeded):
     real_members = list(CouncilMember.objects.filter(is_demo=False).order_by("pk").values())
     real_organizations = list(Organization.objects.filter(is_demo=False).order_by("pk").values())
+    # Rows changed through the ORM have history, and approved minutes may carry errata: they go too.
+    agreement = Agreement.objects.filter(session__is_demo=True).first()
+    agreement.status = Agreement.Status.DROPPED
+    agreement.save()
+    Erratum.objects.create(minutes=Minutes.objects.filter(session__is_demo=True).exclude(status="draft")[0], text="x")
     summary = purge_demo()
     assert "10 demonstration sessions" in summary
     assert not Session.objects.filter(is_demo=True).exists()
     assert not CouncilMember.objects.filter(is_demo=True).exists()
     assert not Session.history.filter(is_demo=True).exists()
     assert not CouncilMember.history.filter(is_demo=True).exists()
-    for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
+    for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes, Erratum):
         assert not model.objects.exists()
         assert not model.history.exists()
     assert list(CouncilMember.objects.filter(is_demo=False).order_by("pk").values()) == real_members
@@ -182,6 +196,7 @@ def test_purge_demo_keeps_real_sessions(seeded):
     purge_demo()
     assert Session.objects.get() == real
     assert real.attendances.count() == CouncilMember.objects.count()
+    assert Session.history.filter(id=real.pk).exists()
 
 
 def test_a_demo_member_cannot_attend_a_real_session():
