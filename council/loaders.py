@@ -413,7 +413,7 @@ def seed_demo(*, scale, password):
         demo_account("consejero", COUNCIL_GROUP, password, member=members["Consejero de demostración"]).username,
     ]
     count = 10 * scale
-    if Session.objects.filter(is_demo=True).count() == count:
+    if Session.objects.filter(is_demo=True).count() == count and not demo_touches_real_rows():
         return {"summary": f"{count} demonstration sessions already in place.", "accounts": accounts}
     purge_sessions()
     sessions = create_demo_sessions(count, rng)
@@ -437,6 +437,19 @@ def raw_delete(queryset):
     Callers delete dependants first; the database still checks every foreign key.
     """
     return queryset._raw_delete(queryset.db)
+
+
+def demo_touches_real_rows():
+    """Whether the demo sessions were seeded by an older version that mixed them with the real council."""
+    demo = {"session__is_demo": True}
+    return (
+        Session.objects.filter(is_demo=True, number__lt=DEMO_FIRST_NUMBER).exists()
+        or Attendance.objects.filter(**demo, member__is_demo=False).exists()
+        or Agreement.objects.filter(**demo, responsible_organization__is_demo=False).exists()
+        or MilestoneReview.objects.filter(**demo, milestone__is_demo=False).exists()
+        or MilestoneReview.objects.filter(**demo, milestone__commitment__is_demo=False).exists()
+        or AgendaItem.objects.filter(**demo, commitment__is_demo=False).exists()
+    )
 
 
 def purge_sessions():

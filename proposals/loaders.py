@@ -306,6 +306,8 @@ def _events(proposal, moderator):
 
 def seed_demo(*, scale, password):
     """Add about 1,000 x scale fictional proposals in two demo calls, and the `moderador` account."""
+    if demo_touches_real_rows():
+        purge_demo()  # a demo seeded by an older version: rebuilt apart from the real plan
     moderator = _moderator(password)
     now = timezone.now()
     co_creation, permanent = _calls(now)
@@ -317,6 +319,15 @@ def seed_demo(*, scale, password):
         _create_proposals(random.Random(SEED + existing), wanted - existing, [co_creation, permanent], moderator, now)
     total = Proposal.objects.filter(is_demo=True).count()
     return {"summary": f"{total} fictional proposals in 2 demonstration calls", "accounts": [MODERATOR_USERNAME]}
+
+
+def demo_touches_real_rows():
+    demo = Proposal.objects.filter(is_demo=True)
+    return (
+        demo.filter(commitments__is_demo=False).exists()
+        or demo.filter(call__is_demo=False).exists()
+        or Call.objects.filter(is_demo=True, plan__is_demo=False).exists()
+    )
 
 
 def _create_proposals(rng, count, calls, moderator, now):

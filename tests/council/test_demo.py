@@ -211,3 +211,11 @@ def test_only_demo_session_pages_ask_search_engines_not_to_index_them(client, is
     session = SessionFactory(is_demo=is_demo)
     content = client.get(session.get_absolute_url()).content.decode()
     assert ('<meta name="robots" content="noindex">' in content) is is_demo
+
+
+def test_seeding_again_rebuilds_a_demo_mixed_with_the_real_council_by_an_older_version(seeded):
+    real = CouncilMember.objects.get(name="Roxana Silva")
+    Attendance.objects.create(session=Session.objects.filter(is_demo=True).last(), member=real, status="present")
+    call_command("seed_demo", scale=1, verbosity=0)
+    assert not Attendance.objects.filter(member=real).exists()
+    assert Session.objects.filter(is_demo=True).count() == 10

@@ -132,3 +132,11 @@ def test_only_demo_proposal_pages_ask_search_engines_not_to_index_them(client, i
     proposal = ProposalFactory(is_demo=is_demo)
     content = client.get(proposal.get_absolute_url()).content.decode()
     assert ('<meta name="robots" content="noindex">' in content) is is_demo
+
+
+def test_seeding_again_rebuilds_demo_proposals_an_older_version_linked_to_real_commitments(seeded):
+    real = Commitment.objects.filter(is_demo=False).first()
+    Proposal.objects.filter(is_demo=True).first().commitments.add(real)
+    call_command("seed_demo", scale=1, verbosity=0)
+    assert not real.proposals.exists()
+    assert Proposal.objects.filter(is_demo=True).count() == 1000
