@@ -212,7 +212,7 @@ def _calls(now):
             "closes_at": now - datetime.timedelta(days=420),
         },
     )
-    if co_creation.plan_id and not co_creation.plan.is_demo:
+    if co_creation.plan is None or not co_creation.plan.is_demo:  # the demo plan may have come later
         co_creation.plan = plan
         co_creation.save(update_fields=["plan"])
     permanent, _created = Call.objects.get_or_create(
