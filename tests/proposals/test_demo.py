@@ -140,3 +140,12 @@ def test_seeding_again_rebuilds_demo_proposals_an_older_version_linked_to_real_c
     call_command("seed_demo", scale=1, verbosity=0)
     assert not real.proposals.exists()
     assert Proposal.objects.filter(is_demo=True).count() == 1000
+
+
+def test_answer_feed_entries_of_demo_proposals_say_so(client):
+    for is_demo in (True, False):
+        proposal = ProposalFactory(is_demo=is_demo, title=f"Propuesta demo={is_demo}")
+        proposal.answer(text="Respuesta motivada.")
+    feed = client.get("/propuestas/respuestas.atom").content.decode()
+    assert "Propuesta demo=True (Recibida) (demostración)</title>" in feed
+    assert "Propuesta demo=False (Recibida)</title>" in feed
