@@ -188,18 +188,20 @@ def demo_members():
     organizations = demo_organizations()
     members = {}
     for name, kind, role in DEMO_SEATS:
-        members[name], _created = CouncilMember.objects.update_or_create(
-            name=name,
-            role=role,
-            is_demo=True,
-            defaults={
-                "organization": organizations[kind],
-                "sector": SECTOR_BY_KIND[kind],
-                "term_starts_on": DEMO_TERM[0],
-                "term_ends_on": DEMO_TERM[1],
-                "alternate_name": "Alterno de demostración",
-            },
-        )
+        values = {
+            "organization": organizations[kind],
+            "sector": SECTOR_BY_KIND[kind],
+            "term_starts_on": DEMO_TERM[0],
+            "term_ends_on": DEMO_TERM[1],
+            "alternate_name": "Alterno de demostración",
+        }
+        member, created = CouncilMember.objects.get_or_create(name=name, role=role, is_demo=True, defaults=values)
+        # Save (and so write a history version) only when something changed: seeding again adds nothing.
+        if not created and any(getattr(member, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(member, field, value)
+            member.save()
+        members[name] = member
     return members
 
 
