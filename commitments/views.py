@@ -23,7 +23,7 @@ class PlanDetailView(DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return ActionPlan.objects.with_progress()
+        return ActionPlan.objects.with_progress().prefetch_related("lead_institutions")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, commitments=Commitment.objects.for_list().filter(plan=self.object))
@@ -75,9 +75,11 @@ class OrganizationDetailView(DetailView):
             .select_related("commitment", "responsible")
             .order_by("effective_due_on", "commitment__code", "order")
         )
+        led = list(Commitment.objects.for_list().filter(lead=organization))
         return super().get_context_data(
             **kwargs,
-            led=Commitment.objects.for_list().filter(lead=organization),
+            led=led,
+            led_progress=Commitment.progress_summary(led),
             co_led=Commitment.objects.for_list().filter(co_responsible=organization),
             delayed_milestones=delayed,
         )

@@ -53,7 +53,11 @@ class ActionPlanSerializer(serializers.ModelSerializer):
     )
     page = PageField()
     progress = serializers.DecimalField(
-        max_digits=4, decimal_places=1, read_only=True, help_text=_("Mean progress of its commitments, in %.")
+        max_digits=4,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Mean progress of its commitments, in %."),
     )
 
     class Meta:
@@ -69,7 +73,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             title_en=_("Title in English, if published."),
             period=_("Period as published."),
             submitted_on=_("Date the plan was submitted to OGP."),
-            status=_("co_creation, implementation or finished."),
+            status=_("upcoming, implementation, finished or no_data: derived from the sourced period and today."),
             is_current=_("True for the plan in force."),
             summary=_("Summary, in Spanish."),
             summary_en=_("Summary in English."),
@@ -83,7 +87,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     page = PageField()
     plan = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=_("Identifier of the plan."))
     lead = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text=_("Identifier of the lead institution.")
+        slug_field="slug", read_only=True, allow_null=True, help_text=_("Identifier of the lead institution.")
     )
     co_responsible = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True, help_text=_("Identifiers of the co-responsible organizations.")
