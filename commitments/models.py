@@ -524,6 +524,11 @@ class Commitment(Bilingual):
         Commitment.objects.filter(pk=self.pk).update(progress=self.progress)
 
     @staticmethod
+    def sources_of(commitments):
+        """The sources of several commitments, each once, in order of appearance."""
+        return list(dict.fromkeys(source for commitment in commitments for source in commitment.source_list()))
+
+    @staticmethod
     def progress_summary(commitments):
         """The mean progress over the commitments whose progress is known, with how many those are."""
         commitments = list(commitments)

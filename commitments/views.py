@@ -76,12 +76,14 @@ class OrganizationDetailView(DetailView):
             .order_by("effective_due_on", "commitment__code", "order")
         )
         led = list(Commitment.objects.for_list().filter(lead=organization))
+        co_led = list(Commitment.objects.for_list().filter(co_responsible=organization))
         return super().get_context_data(
             **kwargs,
             led=led,
             led_progress=Commitment.progress_summary(led),
-            co_led=Commitment.objects.for_list().filter(co_responsible=organization),
+            co_led=co_led,
             delayed_milestones=delayed,
+            sources=Commitment.sources_of([*led, *co_led]),
         )
 
 
