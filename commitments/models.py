@@ -524,9 +524,9 @@ class Commitment(Bilingual):
         Commitment.objects.filter(pk=self.pk).update(progress=self.progress)
 
     @staticmethod
-    def sources_of(commitments):
-        """The sources of several commitments, each once, in order of appearance."""
-        return list(dict.fromkeys(source for commitment in commitments for source in commitment.source_list()))
+    def sources_of(rows):
+        """The sources of several commitments (or plans), each once, in order of appearance."""
+        return list(dict.fromkeys(source for row in rows for source in row.source_list()))
 
     @staticmethod
     def progress_summary(commitments):

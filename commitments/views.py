@@ -65,7 +65,7 @@ class CommitmentDetailView(DetailView):
 class OrganizationDetailView(DetailView):
     template_name = "commitments/organization_detail.html"
     context_object_name = "organization"
-    queryset = Organization.objects.all()
+    queryset = Organization.objects.prefetch_related("led_plans")
 
     def get_context_data(self, **kwargs):
         organization = self.object
@@ -83,7 +83,7 @@ class OrganizationDetailView(DetailView):
             led_progress=Commitment.progress_summary(led),
             co_led=co_led,
             delayed_milestones=delayed,
-            sources=Commitment.sources_of([*led, *co_led]),
+            sources=Commitment.sources_of([*organization.led_plans.all(), *led, *co_led]),
         )
 
 

@@ -27,7 +27,7 @@ QUERY_BUDGET = {
         8
     ),
     "/compromisos/ECQTO0001/": 7,  # 6 + the council's reviews (MilestoneQuerySet.page_prefetches)
-    "/instituciones/sgctypc/": 4,
+    "/instituciones/sgctypc/": 5,  # + the plans it leads
     "/en/compromisos/ECQTO0005/": 7,
 }
 
@@ -247,6 +247,7 @@ REAL_PAGES = [
     "/instituciones/sgctypc/",
     "/instituciones/sgp/",
     "/instituciones/epn/",
+    "/instituciones/sdpyc/",
 ]
 ZERO_PERCENT = re.compile(r"(?<![\d.,])0(?:[.,]0)?\s*%")
 
@@ -271,7 +272,8 @@ def test_real_pages_never_turn_unknown_into_zero_or_not_started(client, real_dat
     content = page(client, path if language == "es" else f"/en{path}")
     assert not ZERO_PERCENT.search(content), path
     assert "No iniciado" not in content and "Not started" not in content
-    assert ("Sin datos" if language == "es" else "No data") in content
+    if path != "/instituciones/sdpyc/":  # the one page without a figure: it leads no sourced commitment
+        assert ("Sin datos" if language == "es" else "No data") in content
     assert "plan vigente" not in content and "current plan" not in content
 
 
@@ -375,6 +377,13 @@ def test_home_shows_the_plan_in_force_as_current_while_today_is_in_its_period(cl
     content = page(client, "/")
     assert "Avance del plan vigente" in content and "plan vigente</span>" in content
     assert "En implementación" in content
+
+
+def test_institution_page_names_the_plans_it_leads_with_their_sources(client, real_data):
+    content = page(client, "/instituciones/sdpyc/")  # it leads no sourced commitment, but leads plan 2
+    assert "Institución líder del plan de acción" in content
+    assert '<a href="/planes/segundo-plan-2022-2023/">' in content
+    assert '<a href="https://opengovpartnership.org/documents/action-plan-quito-ecuador-2022-2023">' in content
 
 
 def test_institution_page_averages_only_known_progress(client, real_data):
