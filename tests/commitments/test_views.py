@@ -307,7 +307,7 @@ def test_real_plan_is_finished_in_december_2026_and_shows_its_sourced_facts(clie
     for url in facts["online_spaces"].values():
         assert f'<a href="{url}">' in content
     assert f'<a href="{facts["sources"][0]}">' in content
-    assert f"<li>{facts['sources'][1]}</li>" in content  # not a web address: shown as text
+    assert f'<li><span lang="en">{facts["sources"][1]}</span></li>' in content  # not a web address: text
     content = page(client, "/en/planes/segundo-plan-2022-2023/")
     assert "Finished" in content and 'Ended in <time datetime="2023-03">March 2023</time>.' in content
     assert "5, of which 2 documented" in content
