@@ -57,7 +57,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
         decimal_places=1,
         read_only=True,
         allow_null=True,
-        help_text=_("Mean progress of its commitments, in %."),
+        help_text=_("Mean progress of its commitments with data, in %; null when none has any."),
     )
 
     class Meta:
@@ -96,7 +96,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         slug_field="key", many=True, read_only=True, help_text=_("OGP values the commitment serves.")
     )
     status = serializers.CharField(
-        read_only=True, help_text=_("not_started, on_track, delayed or complete, derived from the milestones.")
+        read_only=True,
+        help_text=_("no_data, not_started, on_track, delayed or complete, derived from the milestones."),
     )
 
     class Meta:
@@ -119,7 +120,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             action=_("What the commitment will do."),
             starts_on=_("Start date."),
             ends_on=_("End date."),
-            progress=_("Weighted mean of its milestones' progress, in %."),
+            progress=_("Weighted mean of its milestones' progress, in %; null (no data) without milestones."),
             self_assessed_completion=_("The municipality's own assessment of completion."),
             irm_verifiability=_("Independent assessment: verifiability."),
             irm_potential_for_results=_("Independent assessment: potential for results."),
