@@ -17,6 +17,7 @@ from commitments.models import (
     LOCAL_CODE_PREFIX,
     ActionPlan,
     Commitment,
+    DatePrecision,
     Evidence,
     Milestone,
     OgpValue,
@@ -29,6 +30,9 @@ from commitments.models import (
 
 FIRST_PLAN_SLUG = "primer-plan-2019-2021"
 SECOND_PLAN_SLUG = "segundo-plan-2022-2023"
+# The first plan's period, as its title publishes it ("2019 - 2021"); the second's start, as its title does.
+FIRST_PLAN_YEARS = (2019, 2021)
+SECOND_PLAN_FIRST_YEAR = 2022
 
 
 def month_start(value):
@@ -47,6 +51,50 @@ SHORT_TITLE_ENDS = {
     "ECQTO0001": "en el Distrito Metropolitano de Quito",
     "ECQTO0005": "en el portal de gobierno abierto del municipio",
 }
+
+# The portal's own translations of texts the sources publish in one language only. Each is marked
+# "Traducción del portal" on the page, with a link to the original.
+TRANSLATIONS = {
+    "plan1.title_en": "First Open Government Action Plan 2019 - 2021",
+    "QGAPA0102.title_en": "Strengthen the Open Council so that it meets international standards of parliamentary "
+    "transparency",
+    "QGAPA0106.title_en": "Implementation of citizen laboratories to foster co-creation and collaboration in the "
+    "'Casas Somos'",
+    "QGAPA0107.title_en": "Strengthen the lines of dialogue between the Municipality of the Metropolitan District of "
+    "Quito and the citizens",
+    "QGAPA0109.title_en": "Promote volunteering to foster a culture of solidarity and of citizen participation in "
+    "the development of the city",
+    "ECQTO0001.problem": "Los mecanismos de participación se perciben como burocráticos y poco motivadores, y no "
+    "generan aprendizaje; los casos de corrupción provocan cansancio y poco involucramiento; la población, en "
+    "especial las personas fuera de los círculos académicos, carece de formación y de herramientas de información "
+    "sobre participación ciudadana: sus conceptos y cómo funcionan los espacios y las herramientas de participación.",
+    "ECQTO0005.problem": "La ciudadanía pidió procesos más claros, un acceso más sencillo a la información y una "
+    "actualización automática, constante y en tiempo real del portal de gobierno abierto, que incluye el Sistema "
+    "Metropolitano de Información (indicadores sectoriales, estadísticas históricas). Su catálogo de datos abiertos "
+    "contenía 79 bases de datos estadísticas; de 1154 visitas al portal (15 de noviembre de 2021), ninguna llegó a "
+    "ellas.",
+    "plan2.co_creation": "Los talleres se realizaron en línea (por las restricciones de la COVID-19) con las "
+    "delegaciones barriales y parroquiales de las 9 administraciones zonales; uno de ellos fue un taller "
+    "especializado para OSC, universidades y actores con experiencia.",
+    "plan2.proposal_form_en": [
+        "personal data (according to the data protection rules)",
+        "identification of the problem",
+        "identification of the proposed solution",
+    ],
+    "plan2.legal_basis_en": "Municipal Code, Book I.3 (Citizen Participation and Open Government): Title I, "
+    "information management; Title II, Metropolitan System of Citizen Participation and Social Control; Title III, "
+    "Open Government (Art. I.3.160, Purpose).",
+    "plan2.monitoring": "Una hoja de ruta por compromiso (etapas, plazos, actividades, responsables, evidencias "
+    "verificables), guardada en un repositorio a disposición del Consejo Consultivo y validada y verificada en sus "
+    "sesiones ordinarias mensuales; el avance se publica en el portal de gobierno abierto.",
+}
+# Written by the portal in both languages from what the source lists: not a translation of a source text.
+FIRST_PLAN_SUMMARY = (
+    "Las fuentes consultadas mencionan cuatro de sus compromisos (los números 2, 6, 7 y 9); no publican cuántos "
+    "tuvo en total ni su avance.",
+    "The sources consulted name four of its commitments (numbers 2, 6, 7 and 9); they do not publish how many it "
+    "had in all, nor their progress.",
+)
 
 
 def spanish_short_title(code, title_es):
@@ -75,47 +123,74 @@ def load_organizations(data):
     return organizations
 
 
-def load_plans(data):
+def load_plans(data, organizations):
     facts = data["plan"]
     previous = data["previous_plan"]
+    first_year, last_year = FIRST_PLAN_YEARS
+    first_facts = {
+        "title": previous["title_es"],
+        "title_en": TRANSLATIONS["plan1.title_en"],
+        "translated_fields": ["title_en"],
+        "period": f"{first_year}-{last_year}",
+        "starts_on": datetime.date(first_year, 1, 1),
+        "starts_on_precision": DatePrecision.YEAR,
+        "ends_on": datetime.date(last_year, 12, 31),
+        "ends_on_precision": DatePrecision.YEAR,
+        "summary": FIRST_PLAN_SUMMARY[0],
+        "summary_en": FIRST_PLAN_SUMMARY[1],
+        "sources": "\n".join(previous["sources"]),
+        "is_demo": False,
+    }
     first, _created = ActionPlan.objects.update_or_create(
-        number=previous["number"],
-        defaults={"title": previous["title_es"], "period": "2019-2021", "sources": "\n".join(previous["sources"])},
-        create_defaults={
-            "title": previous["title_es"],
-            "period": "2019-2021",
-            "sources": "\n".join(previous["sources"]),
-            "slug": FIRST_PLAN_SLUG,
-            "status": ActionPlan.Status.FINISHED,
-        },
+        number=previous["number"], defaults=first_facts, create_defaults={**first_facts, "slug": FIRST_PLAN_SLUG}
     )
+    co_creation = facts["co_creation"]
     sourced = {
         "title": facts["title_es"],
         "title_en": facts["title_en"],
-        "period": "2022-2023",
+        "period": f"{SECOND_PLAN_FIRST_YEAR}-{facts['ends'][:4]}",
+        "starts_on": datetime.date(SECOND_PLAN_FIRST_YEAR, 1, 1),
+        "starts_on_precision": DatePrecision.YEAR,
+        "ends_on": month_end(facts["ends"]),
+        "ends_on_precision": DatePrecision.MONTH,
         "submitted_on": datetime.date.fromisoformat(facts["submitted_on"]),
-        "sources": "\n".join([*facts["sources"][:1], facts["progress_page_as_published"]]),
+        "ogp_local_member_since": month_start(facts["ogp_local_member_since"]),
+        "public_meetings": co_creation["public_meetings"],
+        "consultation_workshops": co_creation["citizen_consultation_workshops"],
+        "co_creation": TRANSLATIONS["plan2.co_creation"],
+        "co_creation_en": co_creation["note"],
+        "proposal_form": "\n".join(co_creation["form_fields"]),
+        "proposal_form_en": "\n".join(TRANSLATIONS["plan2.proposal_form_en"]),
+        "legal_basis": facts["legal_basis"],
+        "legal_basis_en": TRANSLATIONS["plan2.legal_basis_en"],
+        "monitoring": TRANSLATIONS["plan2.monitoring"],
+        "monitoring_en": facts["monitoring"],
+        "online_spaces": facts["online_spaces"],
+        "progress_page": facts["progress_page_as_published"],
+        "translated_fields": ["co_creation", "proposal_form_en", "legal_basis_en", "monitoring"],
+        "sources": "\n".join(facts["sources"]),
+        "is_demo": False,
     }
-    ActionPlan.objects.filter(is_current=True).exclude(number=facts["number"]).update(is_current=False)
     second, _created = ActionPlan.objects.update_or_create(
-        number=facts["number"],
-        defaults={**sourced, "is_current": True},
-        create_defaults={**sourced, "is_current": True, "slug": SECOND_PLAN_SLUG},
+        number=facts["number"], defaults=sourced, create_defaults={**sourced, "slug": SECOND_PLAN_SLUG}
     )
+    second.lead_institutions.set([organizations[key] for key in facts["lead_institutions"]])
     return first, second
 
 
 def load_first_plan_commitments(data, plan, organizations):
     previous = data["previous_plan"]
     for item in previous["known_commitments"]:
+        code = first_plan_code(item["number"])
         facts = {
             "plan": plan,
             "title": item["title_es"],
+            "title_en": TRANSLATIONS[f"{code}.title_en"],
+            "translated_fields": ["title_en"],
             "lead": organizations[item["lead"]],
             "sources": "\n".join(previous["sources"]),
             "is_demo": False,
         }
-        code = first_plan_code(item["number"])
         Commitment.objects.update_or_create(code=code, defaults=facts, create_defaults={**facts, "slug": code.lower()})
     return len(previous["known_commitments"])
 
@@ -124,37 +199,63 @@ def load_second_plan_commitments(data, plan, organizations):
     values = {item["key"]: OgpValue.objects.get_or_create(key=item["key"])[0] for item in data["ogp_values"]}
     for item in data["commitments"]:
         title_es = item["title_es"]
+        code = item["code"]
+        translated = ["problem"]
+        if item.get("title_es_is_translation"):
+            translated += ["title", "short_title"]
         facts = {
             "plan": plan,
             "title": title_es,
             "title_en": item["title_en"],
-            "short_title": spanish_short_title(item["code"], title_es),
+            "short_title": spanish_short_title(code, title_es),
             "short_title_en": item["short_title_en"],
+            "problem": TRANSLATIONS[f"{code}.problem"],
             "problem_en": item["problem_en"],
+            "translated_fields": translated,
             "lead": organizations[item["lead"]],
             "starts_on": month_start(item["start"]),
+            "starts_on_precision": DatePrecision.MONTH,
             "ends_on": month_end(item["end"]),
+            "ends_on_precision": DatePrecision.MONTH,
             "sources": "\n".join(item["sources"]),
             "is_demo": False,
         }
         commitment, _created = Commitment.objects.update_or_create(
-            code=item["code"], defaults=facts, create_defaults={**facts, "slug": item["code"].lower()}
+            code=code, defaults=facts, create_defaults={**facts, "slug": code.lower()}
         )
         commitment.co_responsible.set([organizations[key] for key in item["co_responsible"]])
         commitment.ogp_values.set([values[key] for key in item["ogp_values"]])
     return len(data["commitments"])
 
 
+def load_undocumented_commitments(data, plan):
+    """The plan's other commitments: their codes and plan are known, nothing else (no title, lead or roadmap)."""
+    codes = data["commitments_not_found"]["codes"]
+    for code in codes:
+        facts = {
+            "plan": plan, "title": "", "title_en": "", "short_title": "", "short_title_en": "", "problem": "",
+            "problem_en": "", "translated_fields": [], "lead": None, "starts_on": None, "ends_on": None,
+            "sources": "\n".join(data["plan"]["sources"]), "is_demo": False,
+        }  # fmt: skip
+        commitment, _created = Commitment.objects.update_or_create(
+            code=code, defaults=facts, create_defaults={**facts, "slug": code.lower()}
+        )
+        commitment.co_responsible.clear()
+        commitment.ogp_values.clear()
+    return len(codes)
+
+
 @transaction.atomic
 def load_plan_facts(data):
     organizations = load_organizations(data)
-    first, second = load_plans(data)
+    first, second = load_plans(data, organizations)
     first_count = load_first_plan_commitments(data, first, organizations)
-    second_count = load_second_plan_commitments(data, second, organizations)
+    documented = load_second_plan_commitments(data, second, organizations)
+    undocumented = load_undocumented_commitments(data, second)
     forget_demo_data_flag()
     return (
         f"{len(organizations)} organizations, plan {first.number} with {first_count} known commitments, "
-        f"plan {second.number} (current) with {second_count} sourced commitments"
+        f"plan {second.number} with {documented + undocumented} commitments ({documented} documented)"
     )
 
 
@@ -219,7 +320,7 @@ def seed_demo(*, scale, password):
 
 
 def ensure_demo_commitments(scale, organizations, rng):
-    plan = ActionPlan.objects.get(is_current=True)
+    plan = ActionPlan.objects.get(number=2, is_demo=False)
     for code, lead, title, title_en in DEMO_COMMITMENTS:
         defaults = {
             "plan": plan, "title": title, "title_en": title_en, "lead": organizations[lead], "is_demo": True,
@@ -243,7 +344,7 @@ def ensure_demo_commitments(scale, organizations, rng):
         commitment, created = Commitment.objects.get_or_create(code=code, defaults=defaults)
         if created and rng.random() < 0.5:
             commitment.co_responsible.add(organizations[rng.choice(acronyms)])
-    return list(Commitment.objects.select_related("lead").order_by("plan__number", "code"))
+    return list(Commitment.objects.exclude(lead=None).select_related("lead").order_by("plan__number", "code"))
 
 
 def demo_plan_numbered(number):
