@@ -54,11 +54,12 @@ def url(name, **kwargs):
 pages = {"trivial view": "/bench/ping/", "static file": None}
 candidates = [
     ("home", lambda: url("home")),
-    # The real commitments have no roadmap in the sources: the plan and commitment pages with the most to show
-    # are the demonstration's (50 commitments a plan, 10 milestones a commitment, with reports and evidence).
-    ("plan", lambda: url("commitments:plan-detail", slug=first("commitments.ActionPlan", "slug", is_demo=True))),
+    ("plan", lambda: url("commitments:plan-detail", slug=first("commitments.ActionPlan", "slug", is_current=True))),
     ("commitment list", lambda: url("commitments:commitment-list")),
+    # The sources give the real commitments no roadmap: the pages with the most to show are the demonstration's
+    # (10 milestones a commitment with reports and evidence; 50 commitments a plan).
     ("commitment detail", lambda: url("commitments:commitment-detail", code=first("commitments.Commitment", "code", is_demo=True))),
+    ("demo plan", lambda: url("commitments:plan-detail", slug=first("commitments.ActionPlan", "slug", is_demo=True))),
     ("council", lambda: url("council:council-home")),
     ("session detail", lambda: url("council:session-detail", number=first("council.Session", "number"))),
     ("proposal list", lambda: url("proposals:proposal-list")),

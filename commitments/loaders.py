@@ -250,7 +250,6 @@ def demo_plan_period(today):
 
 
 def demo_plan_numbered(number, today):
-    starts_on, ends_on = demo_plan_period(today)
     plan, _created = ActionPlan.objects.get_or_create(
         number=number,
         is_demo=True,
@@ -258,8 +257,6 @@ def demo_plan_numbered(number, today):
             "title": f"Plan de demostración {number - DEMO_PLAN_FIRST_NUMBER + 1} (ficticio)",
             "title_en": f"Demonstration plan {number - DEMO_PLAN_FIRST_NUMBER + 1} (fictional)",
             "slug": f"plan-demostracion-{number}",
-            "period": f"{starts_on.year}-{ends_on.year}",
-            "status": ActionPlan.Status.IMPLEMENTATION,
             "summary": (
                 "Plan ficticio de la ciudad imaginaria de Villa Demostración: muestra cómo funciona el portal con "
                 "muchos datos. Sus instituciones, compromisos, fechas y avances son inventados."
@@ -268,9 +265,22 @@ def demo_plan_numbered(number, today):
                 "A fictional plan of the imaginary town of Villa Demostración, showing how the portal works with a "
                 "lot of data. Its institutions, commitments, dates and progress are invented."
             ),
+            **demo_plan_dates(today),
         },
     )
     return plan
+
+
+def demo_plan_dates(today):
+    """The demo plan's period in the fields the plan model has: its text, and its dates where it stores them."""
+    starts_on, ends_on = demo_plan_period(today)
+    fields = {"period": f"{starts_on.year}-{ends_on.year}"}
+    names = {field.name for field in ActionPlan._meta.concrete_fields}
+    if {"starts_on", "ends_on"} <= names:
+        fields.update(starts_on=starts_on, ends_on=ends_on)
+    if {"starts_on_precision", "ends_on_precision"} <= names:
+        fields.update(starts_on_precision="year", ends_on_precision="year")
+    return fields
 
 
 def ensure_demo_commitments(count, organizations, today):
