@@ -206,7 +206,7 @@ MILESTONES_PER_COMMITMENT = 10
 DEMO_COMMITMENTS_PER_SCALE = 5
 DEMO_COMMITMENTS_PER_PLAN = 50
 DEMO_PLAN_FIRST_NUMBER = 90
-# Roadmaps start 180 to 420 days before the day of seeding and last 360 to 660 days: the demo plans' period covers
+# Roadmaps start 180 to 420 days before the day of seeding and last 380 to 660 days: the demo plans' period covers
 # them whole, so a demo plan is "in implementation" on the day it is seeded.
 ROADMAP_START_DAYS, ROADMAP_LENGTH_DAYS = (180, 420), (360, 640)
 # The smallest valid PDF, enough for a browser to open.
@@ -246,7 +246,7 @@ def demo_plan_period(today):
     """Whole years covering every roadmap seeded today, as plans are published (e.g. 2025-2028)."""
     earliest = today - datetime.timedelta(days=ROADMAP_START_DAYS[1])
     latest = today - datetime.timedelta(days=ROADMAP_START_DAYS[0]) + datetime.timedelta(days=ROADMAP_LENGTH_DAYS[1])
-    return datetime.date(earliest.year, 1, 1), datetime.date(latest.year + 1, 12, 31)
+    return datetime.date(earliest.year, 1, 1), datetime.date(latest.year, 12, 31)
 
 
 def demo_plan_numbered(number, today):
