@@ -1,9 +1,13 @@
 import datetime
 import json
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core import serializers
 from django.core.management import call_command
+from django.utils import timezone
 
 from commitments.loaders import (
     FIRST_PLAN_SUMMARY,
@@ -11,6 +15,7 @@ from commitments.loaders import (
     load_plan_facts,
     month_end,
     month_start,
+    purge_demo,
     seed_demo,
     spanish_short_title,
 )
@@ -78,19 +83,69 @@ def test_load_plan_facts_is_idempotent(data):
     assert Commitment.objects.count() == 9
 
 
-def test_seed_demo_adds_marked_demo_data_and_accounts(data):
+def test_seed_demo_builds_a_fictional_world_beside_the_real_plan(data):
     load_plan_facts(data)
     assert not demo_data_present()
     result = seed_demo(scale=1, password="demo-test-password")
     assert result["accounts"] == ["coordinador", "editor", "editor2"]
+    demo = Commitment.objects.filter(is_demo=True).order_by("code")
+    assert list(demo.values_list("code", flat=True)) == [f"DEMOQ000{n}" for n in range(1, 6)]
+    # The real rows are untouched: ECQTO0002-0004 stay undocumented real commitments, with no roadmap.
     assert Commitment.objects.filter(code__in=["ECQTO0002", "ECQTO0003", "ECQTO0004"], is_demo=False).count() == 3
     assert Commitment.objects.filter(is_demo=False).count() == 9
-    assert Milestone.objects.count() == 60
+    plan = ActionPlan.objects.get(is_demo=True)
+    assert (plan.number, plan.slug) == (90, "plan-demostracion-90")
+    assert plan.title.startswith("Plan de demostración") and "ficticio" in plan.summary
+    assert "fictional" in plan.summary_en
+    assert set(demo.values_list("plan", flat=True)) == {plan.pk}
+    organizations = Organization.objects.filter(is_demo=True)
+    assert sorted(organizations.values_list("acronym", flat=True)) == [
+        "DEMO-OCE", "DEMO-SIVD", "DEMO-SPCVD", "DEMO-SPVD", "DEMO-UFVD",
+    ]  # fmt: skip
+    assert {org.kind for org in organizations} >= {"municipal", "academia", "civil_society"}
+    assert all("Villa Demostración" in org.name or "ficticia" in org.name for org in organizations)
+    assert Milestone.objects.count() == 50
     assert not Milestone.objects.filter(is_demo=False).exists()
+    assert not Milestone.objects.exclude(responsible__is_demo=True).exists()
+    assert not Commitment.objects.filter(is_demo=True, co_responsible__is_demo=False).exists()
+    assert not Evidence.objects.exclude(url="").exclude(url__startswith="https://example.org/").exists()
     assert demo_data_present()
     editor = get_user_model().objects.get(username="editor")
     assert editor.check_password("demo-test-password")
-    assert editor.staff_profile.organization.acronym == "SGCTyPC"
+    assert editor.staff_profile.organization.acronym == "DEMO-SIVD"
+
+
+def test_demo_accounts_belong_to_demo_organizations_and_editors_edit_demo_commitments(data):
+    load_plan_facts(data)
+    seed_demo(scale=1, password="demo-test-password")
+    accounts = get_user_model().objects.filter(username__in=["coordinador", "editor", "editor2"])
+    assert {user.username: user.staff_profile.organization.acronym for user in accounts} == {
+        "coordinador": "DEMO-SPVD",
+        "editor": "DEMO-SIVD",
+        "editor2": "DEMO-SPCVD",
+    }
+    for username in ["editor", "editor2"]:
+        editable = Milestone.objects.editable_by(accounts.get(username=username))
+        assert editable.exists()
+        assert not editable.filter(commitment__is_demo=False).exists()
+
+
+def test_demo_dates_are_around_the_day_of_seeding_and_nothing_reported_lies_ahead(data):
+    load_plan_facts(data)
+    seed_demo(scale=3, password="demo-test-password")
+    today = timezone.localdate()
+    demo_milestones = Milestone.objects.filter(is_demo=True)
+    assert not demo_milestones.filter(last_reported_on__gt=today).exists()
+    assert not demo_milestones.filter(completed_on__gt=today).exists()
+    assert not ProgressUpdate.objects.filter(reported_on__gt=today).exists()
+    assert not Evidence.objects.filter(dated_on__gt=today).exists()
+    assert demo_milestones.filter(due_on__gt=today).exists()  # planned dates may lie ahead
+    plan = ActionPlan.objects.get(is_demo=True)
+    first_year, last_year = (int(year) for year in plan.period.split("-"))
+    assert first_year < today.year < last_year + 1 and plan.status == ActionPlan.Status.IMPLEMENTATION
+    for commitment in Commitment.objects.filter(is_demo=True):
+        assert first_year <= commitment.starts_on.year and commitment.ends_on.year <= last_year
+        assert commitment.starts_on < today < commitment.ends_on
 
 
 def test_seed_demo_keeps_denormalised_progress_right(data):
@@ -100,7 +155,7 @@ def test_seed_demo_keeps_denormalised_progress_right(data):
         latest = milestone.updates.order_by("-reported_on", "-created_at", "-pk").first()
         assert milestone.progress == (latest.progress if latest else 0)
         assert milestone.status == (latest.status if latest else Milestone.Status.NOT_STARTED)
-    commitment = Commitment.objects.get(code="ECQTO0001")
+    commitment = Commitment.objects.get(code="DEMOQ0001")
     stored = commitment.progress
     commitment.refresh_progress()
     assert commitment.progress == stored
@@ -116,17 +171,64 @@ def test_seed_demo_keeps_denormalised_progress_right(data):
 def test_seed_demo_twice_does_not_duplicate(data):
     load_plan_facts(data)
     seed_demo(scale=1, password="demo-test-password")
-    counts = (Commitment.objects.count(), Milestone.objects.count(), ProgressUpdate.objects.count())
+    counts = (Organization.objects.count(), ActionPlan.objects.count(), Commitment.objects.count())
+    counts += (Milestone.objects.count(), ProgressUpdate.objects.count(), Evidence.objects.count())
     seed_demo(scale=1, password="demo-test-password")
-    assert (Commitment.objects.count(), Milestone.objects.count(), ProgressUpdate.objects.count()) == counts
+    again = (Organization.objects.count(), ActionPlan.objects.count(), Commitment.objects.count())
+    again += (Milestone.objects.count(), ProgressUpdate.objects.count(), Evidence.objects.count())
+    assert again == counts
 
 
-def test_seed_demo_scales_up(data):
+def test_seed_demo_scales_up_in_demo_plans_of_fifty_commitments(data):
     load_plan_facts(data)
     seed_demo(scale=3, password="demo-test-password")
-    assert Commitment.objects.count() == 9 + 10
-    assert Milestone.objects.count() == 160
+    assert Commitment.objects.count() == 9 + 15
+    assert Milestone.objects.count() == 150
     assert ActionPlan.objects.filter(is_demo=True).count() == 1
+    seed_demo(scale=11, password="demo-test-password")
+    assert Commitment.objects.filter(is_demo=True).count() == 55
+    assert list(ActionPlan.objects.filter(is_demo=True).order_by("number").values_list("number", "slug")) == [
+        (90, "plan-demostracion-90"),
+        (91, "plan-demostracion-91"),
+    ]
+    assert Commitment.objects.get(code="DEMOQ0051").plan.number == 91
+
+
+def dump_every_row():
+    return {
+        model._meta.label: serializers.serialize("json", model._default_manager.order_by("pk"))
+        for model in apps.get_models(include_auto_created=True)
+        if not model._meta.proxy
+    }
+
+
+def test_purge_demo_removes_the_commitments_demo_and_leaves_the_real_rows_byte_identical(
+    django_capture_on_commit_callbacks,
+):
+    call_command("load_quito_plan", verbosity=0)
+    real = dump_every_row()
+    seed_demo(scale=3, password="demo-test-password")
+    files = [evidence.file.path for evidence in Evidence.objects.exclude(file="")]
+    assert files and all(Path(path).exists() for path in files)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = purge_demo()
+    assert "15 commitments" in summary and "3 accounts" in summary and "5 organizations" in summary
+    assert dump_every_row() == real
+    assert not any(Path(path).exists() for path in files)
+
+
+def test_purge_demo_recomputes_real_progress_left_by_an_old_seed(data):
+    load_plan_facts(data)
+    seed_demo(scale=1, password="demo-test-password")
+    real = Commitment.objects.get(code="ECQTO0001")
+    sourced_progress = real.progress
+    old_demo = Milestone.objects.filter(commitment__code="DEMOQ0001").first()
+    # Seeds before issue 11 put demo milestones on real commitments.
+    Milestone.objects.filter(pk=old_demo.pk).update(commitment=real)
+    real.refresh_progress()
+    purge_demo()
+    real.refresh_from_db()
+    assert real.progress == sourced_progress and not real.milestones.exists()
 
 
 def test_management_commands_run_both_loaders(capsys):

@@ -22,13 +22,18 @@ QUERY_BUDGET = {
     "/": 3,
     "/planes/": 1,
     "/planes/segundo-plan-2022-2023/": 3,  # + the lead institutions
+    "/planes/plan-demostracion-90/": 3,
     "/compromisos/": 5,
     "/compromisos/?q=participación&plan=segundo-plan-2022-2023&lead=sgctypc&value=civic_participation&status=delayed": (
-        8
+        7
     ),
-    "/compromisos/ECQTO0001/": 7,  # 6 + the council's reviews (MilestoneQuerySet.page_prefetches)
+    "/compromisos/?q=demostración&plan=plan-demostracion-90&lead=demo-sivd&status=delayed": 7,
+    "/compromisos/ECQTO0001/": 4,  # the real commitment has no roadmap in the sources: no milestone queries
+    "/compromisos/DEMOQ0001/": 7,  # 6 + the council's reviews (MilestoneQuerySet.page_prefetches)
     "/instituciones/sgctypc/": 5,  # + the plans it leads
-    "/en/compromisos/ECQTO0005/": 7,
+    "/instituciones/demo-sivd/": 5,
+    "/en/compromisos/ECQTO0005/": 4,
+    "/en/compromisos/DEMOQ0002/": 7,
 }
 
 
