@@ -21,6 +21,7 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CHUNK = 1000
 
 FIELD_TYPES = [
+    (serializers.SourceField, _("list of addresses (URL)")),
     (drf.BooleanField, _("boolean")),
     (drf.IntegerField, _("integer")),
     (drf.DecimalField, _("decimal number")),
@@ -71,10 +72,11 @@ class Dataset:
         """Yield the CSV file: UTF-8 with a BOM, so spreadsheets read accents right."""
         buffer = _Line()
         writer = csv.writer(buffer)
-        names = [column.name for column in self.columns()]
-        yield "\ufeff" + writer.writerow(names)
+        fields = self.serializer().fields
+        separators = {name: getattr(field, "csv_separator", "; ") for name, field in fields.items()}
+        yield "\ufeff" + writer.writerow(list(fields))
         for row in self.rows(request):
-            yield writer.writerow([_flat(row[name]) for name in names])
+            yield writer.writerow([_flat(row[name], separator) for name, separator in separators.items()])
 
     def json_chunks(self, request):
         yield "["
@@ -88,13 +90,14 @@ class _Line:
         return value
 
 
-def _flat(value):
+def _flat(value, separator):
+    """A cell of the CSV file: unknown (null) is an empty cell, never 0."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
+        return separator.join(str(item) for item in value)
     return value
 
 
