@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from commitments.feeds import labelled
 from proposals.models import Proposal
 
 FEED_SIZE = 50
@@ -22,16 +23,17 @@ class ProposalAnswersFeed(Feed):
         return (
             Proposal.objects.visible_to(None)
             .filter(responded_at__isnull=False)
-            .only("code", "title", "status", "response", "responded_at")
+            .only("code", "title", "status", "response", "responded_at", "is_demo")
             .order_by("-responded_at", "-pk")[:FEED_SIZE]
         )
 
     def item_title(self, item):
-        return _("%(code)s: %(title)s (%(status)s)") % {
+        title = _("%(code)s: %(title)s (%(status)s)") % {
             "code": item.code,
             "title": item.title,
             "status": item.get_status_display(),
         }
+        return labelled(title, item.is_demo)
 
     def item_description(self, item):
         return item.response

@@ -1,4 +1,4 @@
-"""sitemap.xml: every public page, in Spanish and English (hreflang alternates)."""
+"""sitemap.xml: every public page, in Spanish and English (hreflang alternates); never demonstration data."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -41,7 +41,7 @@ class PlanSitemap(PortalSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ActionPlan.objects.order_by("number")
+        return ActionPlan.objects.filter(is_demo=False).order_by("number")
 
 
 class CommitmentSitemap(PortalSitemap):
@@ -49,21 +49,21 @@ class CommitmentSitemap(PortalSitemap):
     priority = 0.7
 
     def items(self):
-        return Commitment.objects.published().order_by("code")
+        return Commitment.objects.published().filter(is_demo=False, plan__is_demo=False).order_by("code")
 
 
 class OrganizationSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Organization.objects.order_by("slug")
+        return Organization.objects.filter(is_demo=False).order_by("slug")
 
 
 class SessionSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Session.objects.order_by("number")
+        return Session.objects.filter(is_demo=False).order_by("number")
 
 
 class ProposalSitemap(PortalSitemap):
@@ -71,7 +71,7 @@ class ProposalSitemap(PortalSitemap):
     limit = 5000  # 5,000 addresses a page, twice that with the English ones
 
     def items(self):
-        return Proposal.objects.visible_to(None).only("code").order_by("pk")
+        return Proposal.objects.visible_to(None).filter(is_demo=False).only("code").order_by("pk")
 
 
 SITEMAPS = {
