@@ -8,6 +8,10 @@ from council.models import Session
 from proposals.models import Proposal
 
 
+def only_demo(queryset):
+    return queryset.exists() and not queryset.filter(is_demo=False).exists()
+
+
 class PortalSitemap(Sitemap):
     i18n = True
     alternates = True
@@ -17,21 +21,29 @@ class PortalSitemap(Sitemap):
 class StaticPagesSitemap(PortalSitemap):
     priority = 0.8
     changefreq = "daily"
+    pages = [
+        "home",
+        "commitments:plan-list",
+        "commitments:commitment-list",
+        "council:council-home",
+        "council:session-list",
+        "proposals:proposal-list",
+        "proposals:proposal-create",
+        "proposals:proposal-track",
+        "opendata:dataset-list",
+        "opendata:api-documentation",
+        "accessibility",
+    ]
+    # A list that shows only demonstration data is a demo page: it asks not to be indexed, so it is left out.
+    lists = {
+        "commitments:plan-list": lambda: ActionPlan.objects.all(),
+        "commitments:commitment-list": lambda: Commitment.objects.published(),
+        "council:session-list": lambda: Session.objects.all(),
+        "proposals:proposal-list": lambda: Proposal.objects.visible_to(None),
+    }
 
     def items(self):
-        return [
-            "home",
-            "commitments:plan-list",
-            "commitments:commitment-list",
-            "council:council-home",
-            "council:session-list",
-            "proposals:proposal-list",
-            "proposals:proposal-create",
-            "proposals:proposal-track",
-            "opendata:dataset-list",
-            "opendata:api-documentation",
-            "accessibility",
-        ]
+        return [name for name in self.pages if not (name in self.lists and only_demo(self.lists[name]()))]
 
     def location(self, item):
         return reverse(item)

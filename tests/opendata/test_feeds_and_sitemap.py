@@ -26,6 +26,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
 
 
 def test_sitemap_lists_every_public_page_in_both_languages(client, portal):
+    visible = ProposalFactory(is_demo=False)
     index = client.get("/sitemap.xml").content.decode()
     assert "sitemap-compromisos.xml" in index
     commitments = client.get("/sitemap-compromisos.xml").content.decode()
@@ -34,12 +35,21 @@ def test_sitemap_lists_every_public_page_in_both_languages(client, portal):
     pages = client.get("/sitemap-paginas.xml").content.decode()
     for path in ["/", "/en/", "/compromisos/", "/consejo/", "/propuestas/", "/datos/", "/accesibilidad/"]:
         assert f"<loc>http://testserver{path}</loc>" in pages
-    visible = ProposalFactory(is_demo=False)
     proposals = client.get("/sitemap-propuestas.xml").content.decode()
     hidden = Proposal.objects.filter(is_hidden=True).first()
     assert visible.code in proposals
     if hidden:
         assert hidden.code not in proposals
+
+
+def test_sitemap_leaves_out_a_list_page_that_shows_only_demonstration_data(client, portal):
+    assert not Proposal.objects.filter(is_demo=False).exists()
+    pages = client.get("/sitemap-paginas.xml").content.decode()
+    assert "<loc>http://testserver/propuestas/</loc>" not in pages
+    assert '<meta name="robots" content="noindex">' in client.get("/propuestas/").content.decode()
+    ProposalFactory(is_demo=False)
+    pages = client.get("/sitemap-paginas.xml").content.decode()
+    assert "<loc>http://testserver/propuestas/</loc>" in pages
 
 
 def test_sitemap_leaves_out_every_demonstration_page(client, portal):
