@@ -31,7 +31,7 @@ class Entry:
     milestone_title: str
     kind: str
     date: object
-    progress: object = ""
+    progress: object = None
     status: str = ""
     text: str = ""
     document: str = ""

@@ -75,6 +75,15 @@ def test_every_api_resource_gives_is_demo_in_lists_and_records(client, portal):
             assert record["is_demo"] == page["results"][0]["is_demo"], dataset.slug
 
 
+def test_every_api_resource_can_leave_out_the_demonstration_rows(client, portal):
+    for dataset in DATASETS:
+        (key,) = [name for name in dataset.filterset_fields if name.endswith("is_demo")]
+        real = client.get(f"/api/v1/{dataset.slug}/", {key: "false", "page_size": 500}).json()
+        demo = client.get(f"/api/v1/{dataset.slug}/", {key: "true", "page_size": 1}).json()
+        assert not any(item["is_demo"] for item in real["results"]), dataset.slug
+        assert real["count"] + demo["count"] == dataset.queryset().count(), dataset.slug
+
+
 def test_the_api_schema_documents_is_demo_for_every_resource(client):
     schema = yaml.safe_load(client.get("/api/v1/schema/").content)
     components = schema["components"]["schemas"]

@@ -24,6 +24,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 IGNORED = {"head", "script", "style", "template"}
 # Siblings inside these belong to other items: a badge in a neighbouring row does not label this one.
 ITEMS = {"li", "tr", "article", "section", "aside", "dd", "details", "figure"}
+HEADING_LINES = {"h1", "p", "span", "strong"}
 TEXT_FIELDS = ("code", "title", "title_en", "short_title", "short_title_en", "name", "name_en", "acronym")
 MIN_MARKER = 6
 NOINDEX = '<meta name="robots" content="noindex">'
@@ -90,7 +91,12 @@ class Tree(HTMLParser):
     def heading_is_labelled(self):
         """Whether the page's main heading carries the demo label: the page is about a demo object."""
         h1 = next((node for node in self.walk(self.root) if node.tag == "h1"), None)
-        return h1 is not None and (h1.has_badge() or h1.parent.has_badge())
+        if h1 is None:
+            return False
+        siblings = [child for child in h1.parent.children if isinstance(child, Node)]
+        position = siblings.index(h1)
+        nearby = siblings[max(position - 2, 0) : position + 3]  # the heading and the lines around it
+        return any(node.is_badge() or node.has_badge() for node in nearby if node.tag in HEADING_LINES)
 
     def walk(self, node):
         for child in node.children:
@@ -144,21 +150,22 @@ def demo_world():
     return markers - ambiguous, pages
 
 
-def sitemap_paths(client):
+def sitemap_paths(client, language):
     index = client.get("/sitemap.xml").content.decode()
     paths = set()
     for section in re.findall(r"<loc>([^<]+)</loc>", index):
         content = client.get(urlsplit(section).path).content.decode()
         paths |= {urlsplit(url).path for url in re.findall(r'(?:<loc>|href=")(http[^<"]+)', content)}
-    return paths
+    return {path for path in paths if path.startswith("/en/") == (language == "en")}
 
 
-def public_paths(client, language, demo_pages):
+def list_paths(language):
     with translation.override(language):
-        static = {reverse(name) for name in StaticPagesSitemap().items()}
-        lists = {reverse("commitments:commitment-list") + "?page=2", reverse("proposals:proposal-list") + "?page=2"}
-    in_language = {path for path in sitemap_paths(client) if path.startswith("/en/") == (language == "en")}
-    return sorted(static | lists | in_language | demo_pages)
+        static = {reverse(name) for name in StaticPagesSitemap.pages}
+        return static | {
+            f"{reverse('commitments:commitment-list')}?page=2",
+            f"{reverse('proposals:proposal-list')}?page=2",
+        }
 
 
 def unlabelled(html, markers, demo_paths):
@@ -186,19 +193,25 @@ def demo_portal():
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_every_public_page_labels_the_demonstration_data_it_shows(client, demo_portal, language):
+def test_every_public_page_labels_the_demo_data_it_shows_and_demo_pages_are_not_indexed(client, demo_portal, language):
     markers, pages = demo_world()
     assert markers and pages[language], "the seeded world has demonstration objects with pages"
     demo_paths = pages["es"] | pages["en"]
+    indexed = sitemap_paths(client, language)
+    assert indexed and not indexed & demo_paths
     problems, crawled = {}, 0
-    for path in public_paths(client, language, pages[language]):
+    for path in sorted(list_paths(language) | indexed | pages[language]):
         response = client.get(path)
-        if path in pages[language]:
+        if path in pages[language] or path in indexed:
             assert response.status_code == 200, path
         if response.status_code != 200 or "text/html" not in response["Content-Type"]:
             continue
         crawled += 1
         html = response.content.decode()
+        if path in pages[language]:
+            assert NOINDEX in html, f"a demo page without noindex: {path}"
+        if path in indexed:
+            assert NOINDEX not in html, f"a page in the sitemap asks not to be indexed: {path}"
         found = unlabelled(html, markers, demo_paths)
         if found:
             problems[path] = found[:5]
@@ -206,11 +219,18 @@ def test_every_public_page_labels_the_demonstration_data_it_shows(client, demo_p
     assert problems == {}, "\n".join(f"{path}: {found}" for path, found in problems.items())
 
 
-@pytest.mark.parametrize("language", ["es", "en"])
-def test_demo_pages_ask_search_engines_not_to_index_them_and_real_pages_do_not(client, demo_portal, language):
-    _markers, pages = demo_world()
-    for path in pages[language]:
-        assert NOINDEX in client.get(path).content.decode(), path
-    for path in sitemap_paths(client):
-        if path.startswith("/en/") == (language == "en"):
-            assert NOINDEX not in client.get(path).content.decode(), path
+@pytest.mark.django_db(False)
+def test_the_checker_tells_a_labelled_item_from_its_unlabelled_neighbour():
+    html = """<html><head><title>Plan ficticio Uno</title></head><body><main><h1>Portal</h1><ul>
+      <li><h3><a href="/planes/uno/">Plan ficticio Uno</a></h3><p><span class="badge badge--demo">demo</span></p></li>
+      <li><h3><a href="/planes/dos/">Plan ficticio Dos</a></h3></li>
+      </ul><select><option>Plan ficticio Uno (demo)</option><option>Plan ficticio Dos</option></select>
+      </main></body></html>"""
+    found = unlabelled(html, {"Plan ficticio Uno", "Plan ficticio Dos"}, {"/planes/uno/", "/planes/dos/"})
+    assert found == [
+        "text “Plan ficticio Dos” in <a>: Plan ficticio Dos",
+        "text “Plan ficticio Dos” in <option>: Plan ficticio Dos",
+        "link to /planes/dos/: Plan ficticio Dos",
+    ]
+    on_a_demo_page = html.replace("<h1>Portal</h1>", '<h1>Plan ficticio Dos</h1><p class="badge badge--demo">demo</p>')
+    assert unlabelled(on_a_demo_page, {"Plan ficticio Dos"}, {"/planes/dos/"}) == []
