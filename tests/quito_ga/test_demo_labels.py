@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from quito_ga.sitemaps import StaticPagesSitemap
+from tests.proposals.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +218,14 @@ def test_every_public_page_labels_the_demo_data_it_shows_and_demo_pages_are_not_
             problems[path] = found[:5]
     assert crawled > len(pages[language])
     assert problems == {}, "\n".join(f"{path}: {found}" for path, found in problems.items())
+
+
+def test_a_hidden_demo_proposal_still_says_it_is_demo(client):
+    proposal = ProposalFactory(is_demo=True, is_hidden=True, hidden_reason="Contenido ofensivo.")
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Contenido ofensivo." in html
+    assert NOINDEX in html
+    assert unlabelled(html, {proposal.code}, {proposal.get_absolute_url()}) == []
 
 
 @pytest.mark.django_db(False)
