@@ -12,6 +12,11 @@ from commitments.models import Commitment, ProgressUpdate
 FEED_SIZE = 50
 
 
+def labelled(title, is_demo):
+    """An entry's title, prefixed with the demonstration label when it describes demonstration data."""
+    return _("[Demo] %(title)s") % {"title": title} if is_demo else title
+
+
 class ProgressUpdatesFeed(Feed):
     """Every progress report, newest first."""
 
@@ -26,11 +31,12 @@ class ProgressUpdatesFeed(Feed):
         return ProgressUpdate.objects.latest_first()[:FEED_SIZE]
 
     def item_title(self, item):
-        return _("%(code)s · %(milestone)s: %(progress)s%%") % {
+        title = _("%(code)s · %(milestone)s: %(progress)s%%") % {
             "code": item.milestone.commitment.code,
             "milestone": item.milestone.title,
             "progress": item.progress,
         }
+        return labelled(title, item.milestone.is_demo or item.milestone.commitment.is_demo)
 
     def item_description(self, item):
         return item.note or item.get_status_display()
@@ -57,7 +63,7 @@ class CommitmentUpdatesFeed(ProgressUpdatesFeed):
         return get_object_or_404(Commitment.objects.published(), code=code)
 
     def title(self, obj):
-        return _("%(code)s: progress reports") % {"code": obj.code}
+        return labelled(_("%(code)s: progress reports") % {"code": obj.code}, obj.is_demo)
 
     def subtitle(self, obj):
         return obj.display_title()

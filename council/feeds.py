@@ -7,10 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy as _
 
+from commitments.feeds import labelled
 from council.models import Minutes, Session
 
 CRLF = "\r\n"
@@ -42,9 +41,7 @@ def utc(moment):
 
 
 def session_event(session, *, host, url, stamp):
-    title = _("Advisory council: %(session)s") % {"session": session.title()}
-    if session.is_demo:
-        title = pgettext("council", "%(title)s (demonstration)") % {"title": title}
+    title = labelled(_("Advisory council: %(session)s") % {"session": session.title()}, session.is_demo)
     lines = [
         "BEGIN:VEVENT",
         f"UID:consejo-sesion-{session.number}@{host}",
@@ -85,8 +82,8 @@ class PublishedMinutesFeed(Feed):
     """The minutes of the council's sessions as they are published (never drafts), newest first."""
 
     feed_type = Atom1Feed
-    title = _lazy("Gobierno Abierto Quito: minutes of the advisory council")
-    subtitle = _lazy("The minutes of each session of the Open Government Advisory Council, once published.")
+    title = _("Gobierno Abierto Quito: minutes of the advisory council")
+    subtitle = _("The minutes of each session of the Open Government Advisory Council, once published.")
 
     def link(self):
         return reverse("council:session-list")
@@ -99,7 +96,7 @@ class PublishedMinutesFeed(Feed):
             "number": item.session.number,
             "date": date_format(item.session.scheduled_on, "DATE_FORMAT"),
         }
-        return pgettext("council", "%(title)s (demonstration)") % {"title": title} if item.session.is_demo else title
+        return labelled(title, item.session.is_demo)
 
     def item_description(self, item):
         return item.text_html()

@@ -21,6 +21,7 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CHUNK = 1000
 
 FIELD_TYPES = [
+    (serializers.SourceField, _("list of addresses (URL)")),
     (drf.BooleanField, _("boolean")),
     (drf.IntegerField, _("integer")),
     (drf.DecimalField, _("decimal number")),
@@ -71,10 +72,11 @@ class Dataset:
         """Yield the CSV file: UTF-8 with a BOM, so spreadsheets read accents right."""
         buffer = _Line()
         writer = csv.writer(buffer)
-        names = [column.name for column in self.columns()]
-        yield "\ufeff" + writer.writerow(names)
+        fields = self.serializer().fields
+        separators = {name: getattr(field, "csv_separator", "; ") for name, field in fields.items()}
+        yield "\ufeff" + writer.writerow(list(fields))
         for row in self.rows(request):
-            yield writer.writerow([_flat(row[name]) for name in names])
+            yield writer.writerow([_flat(row[name], separator) for name, separator in separators.items()])
 
     def json_chunks(self, request):
         yield "["
@@ -88,13 +90,14 @@ class _Line:
         return value
 
 
-def _flat(value):
+def _flat(value, separator):
+    """A cell of the CSV file: unknown (null) is an empty cell, never 0."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
+        return separator.join(str(item) for item in value)
     return value
 
 
@@ -116,7 +119,7 @@ DATASETS = [
         serializers.OrganizationSerializer,
         lambda: Organization.objects.order_by("name"),
         lookup_field="slug",
-        filterset_fields={"kind": ["exact"]},
+        filterset_fields={"kind": ["exact"], "is_demo": ["exact"]},
     ),
     Dataset(
         "planes",
@@ -126,6 +129,7 @@ DATASETS = [
         serializers.ActionPlanSerializer,
         lambda: ActionPlan.objects.with_progress().order_by("number"),
         lookup_field="slug",
+        filterset_fields={"is_demo": ["exact"]},
     ),
     Dataset(
         "compromisos",
@@ -141,7 +145,12 @@ DATASETS = [
             .order_by("code")
         ),
         lookup_field="code",
-        filterset_fields={"plan__slug": ["exact"], "lead__slug": ["exact"], "ogp_values__key": ["exact"]},
+        filterset_fields={
+            "plan__slug": ["exact"],
+            "lead__slug": ["exact"],
+            "ogp_values__key": ["exact"],
+            "is_demo": ["exact"],
+        },
     ),
     Dataset(
         "hitos",
@@ -151,7 +160,12 @@ DATASETS = [
         serializers.MilestoneSerializer,
         lambda: Milestone.objects.select_related("commitment", "responsible").order_by("commitment__code", "order"),
         updated_field="last_reported_on",
-        filterset_fields={"commitment__code": ["exact"], "responsible__slug": ["exact"], "status": ["exact"]},
+        filterset_fields={
+            "commitment__code": ["exact"],
+            "responsible__slug": ["exact"],
+            "status": ["exact"],
+            "is_demo": ["exact"],
+        },
     ),
     Dataset(
         "avances",
@@ -161,7 +175,12 @@ DATASETS = [
         serializers.ProgressUpdateSerializer,
         lambda: ProgressUpdate.objects.select_related("milestone__commitment").order_by("-reported_on", "-pk"),
         updated_field="created_at",
-        filterset_fields={"milestone__id": ["exact"], "milestone__commitment__code": ["exact"], "status": ["exact"]},
+        filterset_fields={
+            "milestone__id": ["exact"],
+            "milestone__commitment__code": ["exact"],
+            "status": ["exact"],
+            "milestone__is_demo": ["exact"],
+        },
     ),
     Dataset(
         "evidencias",
@@ -171,7 +190,7 @@ DATASETS = [
         serializers.EvidenceSerializer,
         lambda: Evidence.objects.select_related("update__milestone__commitment").order_by("-dated_on", "-pk"),
         updated_field="created_at",
-        filterset_fields={"update__milestone__commitment__code": ["exact"]},
+        filterset_fields={"update__milestone__commitment__code": ["exact"], "update__milestone__is_demo": ["exact"]},
     ),
 ]
 DATASETS += [
@@ -182,7 +201,12 @@ DATASETS += [
         _("Members of the Open Government Advisory Council, by sector, with their organization and term."),
         serializers.CouncilMemberSerializer,
         lambda: CouncilMember.objects.select_related("organization").order_by("sector", "role", "name", "pk"),
-        filterset_fields={"sector": ["exact"], "role": ["exact"], "organization__slug": ["exact"]},
+        filterset_fields={
+            "sector": ["exact"],
+            "role": ["exact"],
+            "organization__slug": ["exact"],
+            "is_demo": ["exact"],
+        },
     ),
     Dataset(
         "sesiones",
@@ -192,7 +216,12 @@ DATASETS += [
         serializers.SessionSerializer,
         lambda: Session.objects.with_quorum().order_by("-scheduled_on", "-number"),
         lookup_field="number",
-        filterset_fields={"status": ["exact"], "kind": ["exact"], "scheduled_on": ["gte", "lte"]},
+        filterset_fields={
+            "status": ["exact"],
+            "kind": ["exact"],
+            "scheduled_on": ["gte", "lte"],
+            "is_demo": ["exact"],
+        },
     ),
     Dataset(
         "asistencia",
@@ -201,7 +230,12 @@ DATASETS += [
         _("Who attended each council session: present, absent, excused or represented by the alternate."),
         serializers.AttendanceSerializer,
         lambda: Attendance.objects.select_related("session", "member").order_by("-session__number", "member_id"),
-        filterset_fields={"session__number": ["exact"], "member__id": ["exact"], "status": ["exact"]},
+        filterset_fields={
+            "session__number": ["exact"],
+            "member__id": ["exact"],
+            "status": ["exact"],
+            "session__is_demo": ["exact"],
+        },
     ),
     Dataset(
         "acuerdos",
@@ -212,7 +246,7 @@ DATASETS += [
         lambda: Agreement.objects.select_related("session", "responsible_organization", "responsible_member").order_by(
             "-session__number", "number"
         ),
-        filterset_fields={"session__number": ["exact"], "status": ["exact"]},
+        filterset_fields={"session__number": ["exact"], "status": ["exact"], "session__is_demo": ["exact"]},
     ),
     Dataset(
         "verificaciones",
@@ -225,7 +259,12 @@ DATASETS += [
             .select_related("session", "milestone__commitment")
             .order_by("-session__number", "milestone_id")
         ),
-        filterset_fields={"milestone__commitment__code": ["exact"], "outcome": ["exact"], "session__number": ["exact"]},
+        filterset_fields={
+            "milestone__commitment__code": ["exact"],
+            "outcome": ["exact"],
+            "session__number": ["exact"],
+            "session__is_demo": ["exact"],
+        },
     ),
     Dataset(
         "propuestas",
@@ -241,7 +280,13 @@ DATASETS += [
         ),
         updated_field="created_at",
         lookup_field="code",
-        filterset_fields={"status": ["exact"], "topic": ["exact"], "zone__slug": ["exact"], "call__id": ["exact"]},
+        filterset_fields={
+            "status": ["exact"],
+            "topic": ["exact"],
+            "zone__slug": ["exact"],
+            "call__id": ["exact"],
+            "is_demo": ["exact"],
+        },
     ),
 ]
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}

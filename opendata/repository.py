@@ -13,11 +13,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from commitments.models import Evidence, Milestone, ProgressUpdate
 from council.models import MilestoneReview
 
-INDEX_COLUMNS = ["commitment", "milestone", "milestone_title", "kind", "date", "progress", "status", "text", "document"]
+INDEX_COLUMNS = [
+    "commitment", "milestone", "milestone_title", "kind", "date", "progress", "status", "text", "document", "is_demo",
+]  # fmt: skip
+NOTICE_NAME = "AVISO-DEMOSTRACION-DEMO-NOTICE.txt"
 
 
 @dataclass
@@ -27,10 +31,11 @@ class Entry:
     milestone_title: str
     kind: str
     date: object
-    progress: object = ""
+    progress: object = None
     status: str = ""
     text: str = ""
     document: str = ""
+    is_demo: bool = False
 
 
 def commitments_of(plan):
@@ -54,7 +59,12 @@ def build(plan):
     entries, files = [], []
     for commitment in commitments_of(plan):
         for milestone in commitment.milestones.all():
-            base = {"commitment": commitment.code, "milestone": milestone.order, "milestone_title": milestone.title}
+            base = {
+                "commitment": commitment.code,
+                "milestone": milestone.order,
+                "milestone_title": milestone.title,
+                "is_demo": plan.is_demo or commitment.is_demo or milestone.is_demo,
+            }
             for update in milestone.updates.all():
                 entries.append(
                     Entry(**base, kind=_("progress report"), date=update.reported_on, progress=update.progress,
@@ -77,8 +87,9 @@ def build(plan):
 def verification_entries(milestone, base):
     """The council's verifications of the milestone at held sessions."""
     return [
-        Entry(**base, kind=_("council verification"), date=review.session.scheduled_on,
-              status=review.get_outcome_display(), text=review.note, document=review.get_absolute_url())
+        Entry(**base | {"is_demo": base["is_demo"] or review.session.is_demo}, kind=_("council verification"),
+              date=review.session.scheduled_on, status=review.get_outcome_display(), text=review.note,
+              document=review.get_absolute_url())
         for review in milestone.public_reviews
     ]  # fmt: skip
 
@@ -88,14 +99,39 @@ def index_csv(entries):
     writer = csv.writer(buffer)
     writer.writerow(INDEX_COLUMNS)
     for entry in entries:
-        writer.writerow([getattr(entry, column) for column in INDEX_COLUMNS])
+        writer.writerow([_cell(getattr(entry, column)) for column in INDEX_COLUMNS])
     return "\ufeff" + buffer.getvalue()
 
 
+def _cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def is_demo(plan, entries):
+    return plan.is_demo or any(entry.is_demo for entry in entries)
+
+
+def demo_notice(plan):
+    """The notice, in Spanish and English, that a repository holds fictional demonstration data."""
+    parts = []
+    for language in ("es", "en"):
+        with override(language):
+            parts.append(
+                _(
+                    "DEMONSTRATION DATA. This repository (%(title)s) contains fictional data, created only to show "
+                    "how the portal works. Rows marked is_demo=true in the index do not describe any real "
+                    "commitment, institution or evidence of the Municipality of Quito."
+                )
+                % {"title": plan.title}
+            )
+    return "\n\n".join(parts) + "\n"
+
+
 def index_html(plan, entries, generated_at):
-    return render_to_string(
-        "opendata/repository_index.html", {"plan": plan, "entries": entries, "generated_at": generated_at}
-    )
+    context = {"plan": plan, "entries": entries, "generated_at": generated_at, "is_demo": is_demo(plan, entries)}
+    return render_to_string("opendata/repository_index.html", context)
 
 
 def folder_name(plan, generated_at):
@@ -110,6 +146,8 @@ def write_zip(plan, target):
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{root}/indice.csv", index_csv(entries))
         archive.writestr(f"{root}/indice.html", index_html(plan, entries, generated_at))
+        if is_demo(plan, entries):
+            archive.writestr(f"{root}/{NOTICE_NAME}", demo_notice(plan))
         for path, stored in files:
             with stored.open("rb") as source, archive.open(f"{root}/{path}", "w") as destination:
                 shutil.copyfileobj(source, destination, 1024 * 1024)
@@ -131,6 +169,8 @@ def write_directory(plan, directory):
     root.mkdir(parents=True, exist_ok=True)
     (root / "indice.csv").write_text(index_csv(entries), encoding="utf-8")
     (root / "indice.html").write_text(index_html(plan, entries, generated_at), encoding="utf-8")
+    if is_demo(plan, entries):
+        (root / NOTICE_NAME).write_text(demo_notice(plan), encoding="utf-8")
     for path, stored in files:
         destination = root / path
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,37 @@ def help_texts(**texts):
     return {name: {"help_text": text} for name, text in texts.items()}
 
 
+DEMO_HELP = _("True for fictional demonstration data.")
+
+
+class DemoField(serializers.BooleanField):
+    """Whether the row is demonstration data, read from the parent that carries the flag (select it related)."""
+
+    def __init__(self, source, **kwargs):
+        kwargs.setdefault("help_text", _("True for fictional demonstration data (that of the parent record)."))
+        super().__init__(source=source, read_only=True, **kwargs)
+
+
+class KnownStatusField(serializers.CharField):
+    """A derived status, null where the portal has no data for it (never a made-up "not started")."""
+
+    def to_representation(self, value):
+        return None if value in (None, "", "no_data") else super().to_representation(value)
+
+
+class SourceField(serializers.ListField):
+    """The addresses of the public sources a row comes from; null when it comes from none."""
+
+    csv_separator = " | "
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Addresses of the public sources of the record; null if none."))
+        super().__init__(source="source_list", child=serializers.URLField(), read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, data):
+        return super().to_representation(data) or None
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:organization-detail", lookup_field="slug", help_text=_("Address of this record in the API.")
@@ -43,7 +74,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             acronym=_("Acronym used in the plan."),
             kind=_("municipal, academia, civil_society, private_sector or other."),
             website=_("Website, if known."),
-            is_demo=_("True for fictional demonstration data."),
+            is_demo=DEMO_HELP,
         )
 
 
@@ -59,12 +90,13 @@ class ActionPlanSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("Mean progress of its commitments with data, in %; null when none has any."),
     )
+    source = SourceField()
 
     class Meta:
         model = ActionPlan
         fields = [
             "slug", "url", "page", "number", "title", "title_en", "period", "submitted_on", "status",
-            "is_current", "progress", "summary", "summary_en",
+            "is_current", "progress", "summary", "summary_en", "source", "is_demo",
         ]  # fmt: skip
         extra_kwargs = help_texts(
             slug=_("Stable identifier of the plan."),
@@ -77,6 +109,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             is_current=_("True for the plan in force."),
             summary=_("Summary, in Spanish."),
             summary_en=_("Summary in English."),
+            is_demo=DEMO_HELP,
         )
 
 
@@ -95,18 +128,24 @@ class CommitmentSerializer(serializers.ModelSerializer):
     ogp_values = serializers.SlugRelatedField(
         slug_field="key", many=True, read_only=True, help_text=_("OGP values the commitment serves.")
     )
-    status = serializers.CharField(
-        read_only=True,
-        help_text=_("no_data, not_started, on_track, delayed or complete, derived from the milestones."),
-    )
+    status = KnownStatusField(
+        read_only=True, allow_null=True,
+        help_text=_("not_started, on_track, delayed or complete, derived from the milestones; null when unknown."),
+    )  # fmt: skip
+    progress = serializers.DecimalField(
+        max_digits=4, decimal_places=1, read_only=True, allow_null=True,
+        help_text=_("Weighted mean of its milestones' progress, in %; null (no data) without milestones."),
+    )  # fmt: skip
+    source = SourceField()
 
     class Meta:
         model = Commitment
         fields = [
             "code", "url", "page", "plan", "title", "title_en", "short_title", "short_title_en", "problem",
-            "problem_en", "status_quo", "action", "lead", "co_responsible", "ogp_values", "starts_on", "ends_on",
-            "progress", "status", "self_assessed_completion", "irm_verifiability", "irm_potential_for_results",
-            "irm_completion", "irm_opened_government", "irm_assessor", "irm_assessed_on", "is_demo",
+            "problem_en", "status_quo", "action", "lead", "co_responsible", "ogp_values", "starts_on",
+            "starts_on_precision", "ends_on", "ends_on_precision", "progress", "status", "self_assessed_completion",
+            "irm_verifiability", "irm_potential_for_results",
+            "irm_completion", "irm_opened_government", "irm_assessor", "irm_assessed_on", "source", "is_demo",
         ]  # fmt: skip
         extra_kwargs = help_texts(
             code=_("OGP code of the commitment, e.g. ECQTO0001: its stable identifier."),
@@ -118,9 +157,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
             problem_en=_("Problem, in English."),
             status_quo=_("Situation before the commitment."),
             action=_("What the commitment will do."),
-            starts_on=_("Start date."),
-            ends_on=_("End date."),
-            progress=_("Weighted mean of its milestones' progress, in %; null (no data) without milestones."),
+            starts_on=_("Start date: the first day of the month or year when its source gives only that."),
+            starts_on_precision=_("What the source gives of the start: day, month or year."),
+            ends_on=_("End date: the last day of the month or year when its source gives only that."),
+            ends_on_precision=_("What the source gives of the end: day, month or year."),
             self_assessed_completion=_("The municipality's own assessment of completion."),
             irm_verifiability=_("Independent assessment: verifiability."),
             irm_potential_for_results=_("Independent assessment: potential for results."),
@@ -128,7 +168,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             irm_opened_government=_("Independent assessment: did it open government?"),
             irm_assessor=_("Who made the independent assessment."),
             irm_assessed_on=_("Date of the independent assessment."),
-            is_demo=_("True for fictional demonstration data."),
+            is_demo=DEMO_HELP,
         )
 
 
@@ -169,7 +209,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             status=_("not_started, in_progress or complete, from the latest report."),
             last_reported_on=_("Date of the latest report."),
             completed_on=_("Date it was reported complete."),
-            is_demo=_("True for fictional demonstration data."),
+            is_demo=DEMO_HELP,
         )
 
 
@@ -185,10 +225,14 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     commitment = serializers.CharField(
         source="milestone.commitment.code", read_only=True, help_text=_("OGP code of the commitment.")
     )
+    is_demo = DemoField(source="milestone.is_demo")
 
     class Meta:
         model = ProgressUpdate
-        fields = ["id", "url", "milestone", "milestone_url", "commitment", "reported_on", "progress", "status", "note"]
+        fields = [
+            "id", "url", "milestone", "milestone_url", "commitment", "reported_on", "progress", "status", "note",
+            "is_demo",
+        ]  # fmt: skip
         extra_kwargs = help_texts(
             id=_("Stable identifier of the report."),
             reported_on=_("Date of the report."),
@@ -213,10 +257,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
     file_type = serializers.CharField(
         source="file_extension", read_only=True, help_text=_("Type of the uploaded file; empty for a link.")
     )
+    is_demo = DemoField(source="update.milestone.is_demo")
 
     class Meta:
         model = Evidence
-        fields = ["id", "url", "update", "milestone", "commitment", "title", "dated_on", "link", "file_type"]
+        fields = [
+            "id", "url", "update", "milestone", "commitment", "title", "dated_on", "link", "file_type", "is_demo",
+        ]  # fmt: skip
         extra_kwargs = help_texts(
             id=_("Stable identifier of the evidence."),
             title=_("Title of the document."),
@@ -249,7 +296,7 @@ class CouncilMemberSerializer(serializers.ModelSerializer):
             term_starts_on=_("Start of the term, if known."),
             term_ends_on=_("End of the term, if known."),
             alternate_name=_("Name of the alternate."),
-            is_demo=_("True for fictional demonstration data."),
+            is_demo=DEMO_HELP,
         )
 
 
@@ -282,7 +329,7 @@ class SessionSerializer(serializers.ModelSerializer):
             online_url=_("Link to follow it online."),
             status=_("convened, held or suspended."),
             convened_on=_("Date it was convened."),
-            is_demo=_("True for fictional demonstration data."),
+            is_demo=DEMO_HELP,
         )
 
 
@@ -292,10 +339,11 @@ class AttendanceSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(
         source="member.display_name", read_only=True, help_text=_("Name of the councillor, or of the seat.")
     )
+    is_demo = DemoField(source="session.is_demo")
 
     class Meta:
         model = Attendance
-        fields = ["id", "session", "member", "member_name", "status"]
+        fields = ["id", "session", "member", "member_name", "status", "is_demo"]
         extra_kwargs = help_texts(
             id=_("Stable identifier of the record."),
             status=_("present, absent, excused or alternate (represented by the alternate)."),
@@ -313,6 +361,7 @@ class AgreementSerializer(serializers.ModelSerializer):
     responsible = serializers.CharField(
         source="responsible_display", read_only=True, help_text=_("Who must carry it out.")
     )
+    is_demo = DemoField(source="session.is_demo")
 
     class Meta:
         model = Agreement
@@ -327,6 +376,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "due_on",
             "status",
             "follow_up_notes",
+            "is_demo",
         ]
         extra_kwargs = help_texts(
             id=_("Stable identifier of the agreement."),
@@ -354,6 +404,7 @@ class MilestoneReviewSerializer(serializers.ModelSerializer):
     update = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("Identifier of the progress report reviewed.")
     )
+    is_demo = DemoField(source="session.is_demo")
 
     class Meta:
         model = MilestoneReview
@@ -368,6 +419,7 @@ class MilestoneReviewSerializer(serializers.ModelSerializer):
             "update",
             "outcome",
             "note",
+            "is_demo",
         ]
         extra_kwargs = help_texts(
             id=_("Stable identifier of the verification."),
@@ -411,5 +463,5 @@ class ProposalSerializer(serializers.ModelSerializer):
             response=_("The municipality's reasoned response."),
             responded_at=_("When it was answered."),
             created_at=_("When it was received."),
-            is_demo=_("True for fictional demonstration data."),
+            is_demo=DEMO_HELP,
         )

@@ -20,7 +20,7 @@ def dataset_list(request):
         "opendata/dataset_list.html",
         {
             "entries": [{"dataset": dataset, "updated": updated.get(dataset.slug)} for dataset in DATASETS],
-            "plans": ActionPlan.objects.order_by("-number").only("slug", "title", "number"),
+            "plans": ActionPlan.objects.order_by("-number").only("slug", "title", "number", "is_demo"),
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "generated_at": timezone.now(),

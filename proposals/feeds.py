@@ -2,8 +2,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
+from commitments.feeds import labelled
 from proposals.models import Proposal
 
 FEED_SIZE = 50
@@ -33,7 +33,7 @@ class ProposalAnswersFeed(Feed):
             "title": item.title,
             "status": item.get_status_display(),
         }
-        return pgettext("proposals", "%(title)s (demonstration)") % {"title": title} if item.is_demo else title
+        return labelled(title, item.is_demo)
 
     def item_description(self, item):
         return item.response

@@ -1,4 +1,4 @@
-"""sitemap.xml: every public page, in Spanish and English (hreflang alternates)."""
+"""sitemap.xml: every public page, in Spanish and English (hreflang alternates); never demonstration data."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,6 +6,10 @@ from django.urls import reverse
 from commitments.models import ActionPlan, Commitment, Organization
 from council.models import Session
 from proposals.models import Proposal
+
+
+def only_demo(queryset):
+    return queryset.exists() and not queryset.filter(is_demo=False).exists()
 
 
 class PortalSitemap(Sitemap):
@@ -17,21 +21,29 @@ class PortalSitemap(Sitemap):
 class StaticPagesSitemap(PortalSitemap):
     priority = 0.8
     changefreq = "daily"
+    pages = [
+        "home",
+        "commitments:plan-list",
+        "commitments:commitment-list",
+        "council:council-home",
+        "council:session-list",
+        "proposals:proposal-list",
+        "proposals:proposal-create",
+        "proposals:proposal-track",
+        "opendata:dataset-list",
+        "opendata:api-documentation",
+        "accessibility",
+    ]
+    # A list that shows only demonstration data is a demo page: it asks not to be indexed, so it is left out.
+    lists = {
+        "commitments:plan-list": lambda: ActionPlan.objects.all(),
+        "commitments:commitment-list": lambda: Commitment.objects.published(),
+        "council:session-list": lambda: Session.objects.all(),
+        "proposals:proposal-list": lambda: Proposal.objects.visible_to(None),
+    }
 
     def items(self):
-        return [
-            "home",
-            "commitments:plan-list",
-            "commitments:commitment-list",
-            "council:council-home",
-            "council:session-list",
-            "proposals:proposal-list",
-            "proposals:proposal-create",
-            "proposals:proposal-track",
-            "opendata:dataset-list",
-            "opendata:api-documentation",
-            "accessibility",
-        ]
+        return [name for name in self.pages if not (name in self.lists and only_demo(self.lists[name]()))]
 
     def location(self, item):
         return reverse(item)
@@ -41,7 +53,7 @@ class PlanSitemap(PortalSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ActionPlan.objects.order_by("number")
+        return ActionPlan.objects.filter(is_demo=False).order_by("number")
 
 
 class CommitmentSitemap(PortalSitemap):
@@ -49,21 +61,21 @@ class CommitmentSitemap(PortalSitemap):
     priority = 0.7
 
     def items(self):
-        return Commitment.objects.published().order_by("code")
+        return Commitment.objects.published().filter(is_demo=False, plan__is_demo=False).order_by("code")
 
 
 class OrganizationSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Organization.objects.order_by("slug")
+        return Organization.objects.filter(is_demo=False).order_by("slug")
 
 
 class SessionSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Session.objects.order_by("number")
+        return Session.objects.filter(is_demo=False).order_by("number")
 
 
 class ProposalSitemap(PortalSitemap):
@@ -71,7 +83,7 @@ class ProposalSitemap(PortalSitemap):
     limit = 5000  # 5,000 addresses a page, twice that with the English ones
 
     def items(self):
-        return Proposal.objects.visible_to(None).only("code").order_by("pk")
+        return Proposal.objects.visible_to(None).filter(is_demo=False).only("code").order_by("pk")
 
 
 SITEMAPS = {

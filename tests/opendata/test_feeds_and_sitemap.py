@@ -1,8 +1,14 @@
+import re
+
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
-from commitments.models import Commitment
+from commitments.models import ActionPlan, Commitment, Organization, ProgressUpdate
+from council.models import Minutes, Session
 from proposals.models import Proposal
+from quito_ga.sitemaps import SITEMAPS
+from tests.proposals.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +26,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
 
 
 def test_sitemap_lists_every_public_page_in_both_languages(client, portal):
+    visible = ProposalFactory(is_demo=False)
     index = client.get("/sitemap.xml").content.decode()
     assert "sitemap-compromisos.xml" in index
     commitments = client.get("/sitemap-compromisos.xml").content.decode()
@@ -30,10 +37,39 @@ def test_sitemap_lists_every_public_page_in_both_languages(client, portal):
         assert f"<loc>http://testserver{path}</loc>" in pages
     proposals = client.get("/sitemap-propuestas.xml").content.decode()
     hidden = Proposal.objects.filter(is_hidden=True).first()
-    visible = Proposal.objects.filter(is_hidden=False).first()
     assert visible.code in proposals
     if hidden:
         assert hidden.code not in proposals
+
+
+def test_sitemap_leaves_out_a_list_page_that_shows_only_demonstration_data(client, portal):
+    assert not Proposal.objects.filter(is_demo=False).exists()
+    pages = client.get("/sitemap-paginas.xml").content.decode()
+    assert "<loc>http://testserver/propuestas/</loc>" not in pages
+    assert '<meta name="robots" content="noindex">' in client.get("/propuestas/").content.decode()
+    ProposalFactory(is_demo=False)
+    pages = client.get("/sitemap-paginas.xml").content.decode()
+    assert "<loc>http://testserver/propuestas/</loc>" in pages
+
+
+def test_sitemap_leaves_out_every_demonstration_page(client, portal):
+    ProposalFactory(is_demo=False)  # so that every section of the sitemap has something
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", index)
+    assert len(sections) == len(SITEMAPS)
+    listed = "".join(client.get(section).content.decode() for section in sections)
+    demo_pages = [
+        *ActionPlan.objects.filter(is_demo=True),
+        *Commitment.objects.filter(Q(is_demo=True) | Q(plan__is_demo=True)).exclude(plan=None),
+        *Organization.objects.filter(is_demo=True),
+        *Session.objects.filter(is_demo=True),
+        *Proposal.objects.filter(is_demo=True)[:200],
+    ]
+    assert demo_pages
+    for demo in demo_pages:
+        assert f"http://testserver{demo.get_absolute_url()}<" not in listed, demo
+    real_commitment = Commitment.objects.get(code="ECQTO0001")
+    assert f"http://testserver{real_commitment.get_absolute_url()}<" in listed
 
 
 def test_progress_feed_is_atom_with_the_latest_reports(client, portal):
@@ -61,8 +97,6 @@ def test_proposal_answers_feed_lists_answered_visible_proposals(client, portal):
 
 
 def test_published_minutes_feed_lists_only_published_minutes(client, portal):
-    from council.models import Minutes
-
     content = client.get("/consejo/actas.atom").content.decode()
     published = Minutes.objects.published().select_related("session").first()
     draft = Minutes.objects.filter(status=Minutes.Status.DRAFT).select_related("session").first()
@@ -75,3 +109,42 @@ def test_feeds_are_linked_from_the_head_and_visibly(client, portal):
     content = client.get("/compromisos/ECQTO0005/").content.decode()
     assert 'type="application/atom+xml"' in content
     assert 'href="/compromisos/ECQTO0005/avances.atom"' in content
+
+
+def entry_titles(content):
+    return re.findall(r"<entry><title>(.*?)</title>", content)
+
+
+@pytest.mark.parametrize(("prefix", "label"), [("", "[Demostración]"), ("/en", "[Demo]")])
+def test_every_feed_labels_the_titles_of_demonstration_entries(client, portal, prefix, label):
+    demo_update = ProgressUpdate.objects.filter(milestone__is_demo=True).latest_first().first()
+    demo_commitment = demo_update.milestone.commitment
+    feeds = {
+        f"{prefix}/compromisos/avances.atom": True,
+        f"{prefix}/compromisos/{demo_commitment.code}/avances.atom": True,
+        f"{prefix}/consejo/actas.atom": Minutes.objects.published().filter(session__is_demo=True).exists(),
+        f"{prefix}/propuestas/respuestas.atom": Proposal.objects.filter(
+            is_demo=True, responded_at__isnull=False
+        ).exists(),
+    }
+    for url, has_demo in feeds.items():
+        titles = entry_titles(client.get(url).content.decode())
+        assert titles, url
+        if has_demo:
+            assert any(title.startswith(label + " ") for title in titles), url
+
+    # Entry by entry: a demonstration object's entry is labelled, a real one is not.
+    real = ProgressUpdate.objects.filter(milestone__is_demo=False, milestone__commitment__is_demo=False).first()
+    content = client.get(f"{prefix}/compromisos/{demo_commitment.code}/avances.atom").content.decode()
+    assert all(title.startswith(label + " ") for title in entry_titles(content))
+    if real is not None:
+        code = real.milestone.commitment.code
+        content = client.get(f"{prefix}/compromisos/{code}/avances.atom").content.decode()
+        assert not any(label in title for title in entry_titles(content))
+
+
+def test_calendar_labels_demonstration_sessions(client, portal):
+    calendar = client.get("/consejo/sesiones/calendario.ics").content.decode()
+    demo_sessions = Session.objects.filter(is_demo=True).count()
+    assert demo_sessions
+    assert calendar.count("SUMMARY:[Demostración]") == demo_sessions
