@@ -112,6 +112,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # gunicorn's workers and threads write to one file at once. WAL lets readers go on while one writes;
+    # IMMEDIATE takes the write lock when a transaction begins, so a transaction that read first never fails
+    # on upgrading its lock (SQLite does not wait then); the timeout makes writers queue instead of failing.
+    # synchronous=FULL (not NORMAL): with WAL, NORMAL may lose the last commits on a power cut, and a proposal
+    # acknowledged with its code must survive one.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
