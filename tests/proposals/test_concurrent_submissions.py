@@ -174,6 +174,17 @@ def test_twenty_simultaneous_proposals_are_all_stored_and_acknowledged(portal):
     assert sorted(new.values()) == sorted(f"Propuesta simultánea {number}" for number in range(CITIZENS))
 
 
+def test_a_form_sent_twice_at_the_same_moment_is_stored_once_with_one_code(portal):
+    base, database, zone = portal
+    opener = browser()
+    data = open_form(opener, base, zone, "doble")
+    answers = send_all_at_once(base, [(opener, data), (opener, data)])
+    assert [status for status, _code in answers] == [200, 200]
+    assert answers[0][1] and answers[0][1] == answers[1][1]
+    titles = [title for title in stored(database).values() if title == data["title"]]
+    assert titles == [data["title"]]
+
+
 def test_the_database_file_is_in_write_ahead_log_mode(portal):
     _base, database, _zone = portal
     with sqlite3.connect(database) as connection:
