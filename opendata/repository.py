@@ -1,6 +1,5 @@
 """The OGP evidence repository of a plan: a folder per commitment with its evidence files, and a dated index."""
 
-import csv
 import io
 import shutil
 import tempfile
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import Evidence, Milestone, ProgressUpdate
 from council.models import MilestoneReview
+from opendata.spreadsheets import SafeWriter
 
 INDEX_COLUMNS = ["commitment", "milestone", "milestone_title", "kind", "date", "progress", "status", "text", "document"]
 
@@ -85,7 +85,7 @@ def verification_entries(milestone, base):
 
 def index_csv(entries):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(INDEX_COLUMNS)
     for entry in entries:
         writer.writerow([getattr(entry, column) for column in INDEX_COLUMNS])
