@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from commitments.forms import SearchFilter
 from proposals.emails import send_erasure_email
 from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm, parse_submission_token
 from proposals.models import (
@@ -60,7 +61,7 @@ def too_many(request, message):
 
 
 class ProposalFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter()
     call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.all(), empty_label=_("All calls"))
     zone = django_filters.ModelChoiceFilter(
         label=_("Zonal administration"), queryset=ZonalAdministration.objects.all(), empty_label=_("All zones")

@@ -179,6 +179,19 @@ SPECTACULAR_SETTINGS = {
 # on by default with Redis: per-process memory caches cannot be invalidated across gunicorn workers.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 PAGE_CACHE_EXCLUDE = ("/admin/", "/en/admin/", "/salud/")
+# The query parameters the public pages and the API read; a request with any other is rendered, never cached.
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {
+        "page", "page_size", "q",
+        # Filters of the commitment, proposal and council session lists.
+        "plan", "lead", "value", "status", "call", "zone", "parish", "topic", "year",
+        # Filters of the open-data API (opendata/datasets.py).
+        "kind", "is_current", "plan__slug", "lead__slug", "ogp_values__key", "commitment__code", "responsible__slug",
+        "milestone__id", "milestone__commitment__code", "update__milestone__commitment__code", "sector", "role",
+        "organization__slug", "scheduled_on__gte", "scheduled_on__lte", "session__number", "member__id", "outcome",
+        "zone__slug", "call__id",
+    }
+)  # fmt: skip
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
