@@ -84,7 +84,7 @@ def test_every_parameter_the_public_lists_and_the_api_read_can_be_cached(setting
 
 
 def test_a_line_break_in_a_sessions_place_cannot_add_lines_to_the_calendar(client):
-    SessionFactory(place="Sala 1\rX-INJECTED:1\nBEGIN:VEVENT\r\nUID:falso\x0bX\u2028Y\x00")
+    SessionFactory(place="Sala 1\rX-INJECTED:1\nBEGIN:VEVENT\r\nUID:falso\x0bX\u2028Y\x1b")
     body = client.get("/consejo/sesiones/calendario.ics").content.decode()
     lines = body.split("\r\n")
     assert all("\r" not in line and "\n" not in line for line in lines)
