@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0003_moderation_group'),
+        ('proposals', '0004_parish_and_zone_sources'),
     ]
 
     operations = [
