@@ -8,11 +8,37 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, Milestone, OgpValue, Organization, ProgressUpdate
 
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 20
+
+
+def validate_search_words(value):
+    count = len(value.split())
+    if count > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("Search with at most %(limit)d words (your search has %(count)d)."),
+            code="search_words",
+            params={"limit": SEARCH_MAX_WORDS, "count": count},
+        )
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The free-text search of a public list, bounded in length and words so that no search can swamp the database."""
+
+    def __init__(self, **kwargs):
+        error_messages = {
+            "max_length": _("Search with at most %(limit_value)d characters (your search has %(show_value)d).")
+        }
+        super().__init__(
+            label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH, validators=[validate_search_words],
+            error_messages=error_messages, **kwargs,
+        )  # fmt: skip
+
 
 class CommitmentFilter(django_filters.FilterSet):
     """The filters of the commitment list; every choice travels in the address, so results can be shared."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"}))
+    q = SearchFilter(widget=forms.TextInput(attrs={"type": "search"}))
     plan = django_filters.ModelChoiceFilter(
         label=_("Plan"), queryset=ActionPlan.objects.order_by("is_demo", "-number"), to_field_name="slug",
         empty_label=_("All plans"),

@@ -1,6 +1,7 @@
 """The sessions as an iCalendar (RFC 5545) file: small enough to write by hand, and correct."""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -13,14 +14,16 @@ from commitments.feeds import labelled
 from council.models import Minutes, Session
 
 CRLF = "\r\n"
+# Every way text can break a line (a lone CR included, which some readers honour), and the other control
+# characters RFC 5545 forbids in TEXT: a session's place must never start a new line of the file.
+LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 
 
 def escape(text):
-    """Escape a TEXT value (RFC 5545 §3.3.11)."""
-    return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )  # fmt: skip
+    """Escape a TEXT value (RFC 5545 §3.3.11): line breaks become the two characters \\n, never a raw CR or LF."""
+    text = CONTROL_CHARACTERS.sub("", LINE_BREAKS.sub("\n", str(text)))
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line):

@@ -1,6 +1,5 @@
 """The published datasets: one entry per resource, shared by /datos/, its downloads and the API."""
 
-import csv
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from rest_framework import serializers as drf
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, ProgressUpdate
 from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
 from opendata import serializers
+from opendata.spreadsheets import SafeWriter
 from proposals.models import Proposal
 
 LICENCE = "CC BY 4.0"
@@ -69,9 +69,9 @@ class Dataset:
             yield serializer.to_representation(instance)
 
     def csv_lines(self, request):
-        """Yield the CSV file: UTF-8 with a BOM, so spreadsheets read accents right."""
+        """Yield the CSV file: UTF-8 with a BOM, so spreadsheets read accents right, and no cell a formula."""
         buffer = _Line()
-        writer = csv.writer(buffer)
+        writer = SafeWriter(buffer)
         fields = self.serializer().fields
         separators = {name: getattr(field, "csv_separator", "; ") for name, field in fields.items()}
         yield "\ufeff" + writer.writerow(list(fields))

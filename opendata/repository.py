@@ -1,6 +1,5 @@
 """The OGP evidence repository of a plan: a folder per commitment with its evidence files, and a dated index."""
 
-import csv
 import io
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from django.utils.translation import override
 
 from commitments.models import Evidence, Milestone, ProgressUpdate
 from council.models import MilestoneReview
+from opendata.spreadsheets import SafeWriter
 
 INDEX_COLUMNS = [
     "commitment", "milestone", "milestone_title", "kind", "date", "progress", "status", "text", "document", "is_demo",
@@ -96,7 +96,7 @@ def verification_entries(milestone, base):
 
 def index_csv(entries):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(INDEX_COLUMNS)
     for entry in entries:
         writer.writerow([_cell(getattr(entry, column)) for column in INDEX_COLUMNS])

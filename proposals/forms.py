@@ -1,5 +1,6 @@
 import re
 import time
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -23,6 +24,14 @@ def seconds_since(token):
     try:
         return time.time() - float(signing.loads(token, salt=STARTED_SALT, max_age=24 * 3600))
     except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def parse_submission_token(value):
+    """The form's one-time token as a UUID, or None if it is missing or malformed."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
         return None
 
 
@@ -54,6 +63,8 @@ class ProposalForm(forms.ModelForm):
     # A field people never see (hidden by the stylesheet) and bots fill in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Drawn each time the form is shown; sending the same form again finds the proposal it already stored.
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Proposal
@@ -101,9 +112,19 @@ class ProposalForm(forms.ModelForm):
         self.fields["topic"].choices = [("", _("Choose a topic")), *Proposal._meta.get_field("topic").choices]
         self.fields["zone"].empty_label = _("Choose a zonal administration")
         self.fields["started"].initial = started_token()
+        self.fields["submission_token"].initial = uuid.uuid4()
         self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
         for name in ("title", "problem", "solution"):
             self.fields[name].widget.attrs["maxlength"] = Proposal._meta.get_field(name).max_length
+
+    def clean_submission_token(self):
+        token = parse_submission_token(self.cleaned_data["submission_token"])
+        if token is None:
+            # A form without a valid token still goes through, and keeps its new token if it comes back.
+            token = uuid.uuid4()
+            self.data = self.data.copy()
+            self.data["submission_token"] = str(token)
+        return token
 
     def clean(self):
         cleaned = super().clean()

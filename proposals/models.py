@@ -225,6 +225,10 @@ class ProposalQuerySet(models.QuerySet):
             models.Prefetch("commitments", queryset=Commitment.objects.select_related("plan").order_by("code")),
         )
 
+    def sent_with(self, token):
+        """The proposal stored from the form carrying `token` (none for no token)."""
+        return self.filter(submission_token=token) if token else self.none()
+
     def closed_before(self, moment):
         return self.filter(status__in=Proposal.CLOSED_STATUSES, closed_at__lt=moment)
 
@@ -294,10 +298,13 @@ class Proposal(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     # Lower-case copy of title, problem and solution, also without accents, kept by save(): the search runs on it.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The random token of the public form that sent it: the same form sent twice is stored once. Only the browser
+    # that was served the form knows it; empty for proposals entered by staff.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "submission_token"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -366,7 +373,8 @@ class Proposal(models.Model):
         self.entered_by_staff = by is not None
         # A proposal sent to a demonstration call belongs to the demonstration, like its call.
         self.is_demo = bool(self.call_id and self.call.is_demo)
-        self.full_clean(exclude=["code"])
+        # The token's uniqueness is left to the database: a check here could pass for two requests at once.
+        self.full_clean(exclude=["code", "submission_token"])
         self.save()
         contact.proposal = self
         contact.save()

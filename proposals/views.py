@@ -4,6 +4,7 @@ import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.db import IntegrityError
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from commitments.forms import SearchFilter
 from proposals.emails import send_erasure_email
-from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm
+from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm, parse_submission_token
 from proposals.models import (
     CONSENT_VERSION,
     Call,
@@ -47,7 +49,7 @@ def too_many(request, message):
 
 
 class ProposalFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter()
     call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.all(), empty_label=_("All calls"))
     zone = django_filters.ModelChoiceFilter(
         label=_("Zonal administration"), queryset=ZonalAdministration.objects.all(), empty_label=_("All zones")
@@ -98,6 +100,10 @@ def proposal_create(request):
         return render(request, "proposals/proposal_closed.html", {"upcoming": upcoming})
     limit_message = _("You have sent many proposals in a short time. Please wait an hour and try again.")
     if request.method == "POST":
+        # A double click, or Back and send again: the same form is answered with the proposal it stored.
+        stored = Proposal.objects.sent_with(parse_submission_token(request.POST.get("submission_token"))).first()
+        if stored is not None:
+            return _acknowledge(request, stored, again=True)
         if not within_limit(request, "submit", settings.PROPOSALS_SUBMISSIONS_PER_HOUR):
             return too_many(request, limit_message)
         form = ProposalForm(request.POST, call=call)
@@ -107,9 +113,11 @@ def proposal_create(request):
             contact.consent_version, contact.consented_at = CONSENT_VERSION, timezone.now()
             contact.language = translation.get_language() or settings.LANGUAGE_CODE
             proposal = form.save(commit=False)
-            proposal.submit(contact=contact)
-            request.session[SESSION_CODE_KEY] = proposal.code
-            return redirect("proposals:proposal-submitted")
+            proposal.submission_token = form.cleaned_data["submission_token"]
+            proposal, again = _submit_once(proposal, contact)
+            if again:
+                give_back(request, "submit")  # the same form stored by the other request is one submission
+            return _acknowledge(request, proposal, again=again)
         if not form.is_bot():
             give_back(request, "submit")  # a mistake to correct is not a submission
     else:
@@ -117,6 +125,28 @@ def proposal_create(request):
     context = {"form": form, "contact_form": contact_form, "call": call, "consent_version": CONSENT_VERSION}
     context["retention_days"] = settings.PROPOSALS_RETENTION_DAYS
     return render(request, "proposals/proposal_form.html", context)
+
+
+def _submit_once(proposal, contact):
+    """Submit `proposal`, or if the same form was stored meanwhile, return that one: (proposal, already sent)."""
+    try:
+        return proposal.submit(contact=contact), False
+    except IntegrityError:
+        # The same form sent twice at once: the other request stored it first and its transaction committed
+        # before the unique token refused this one, so the proposal is there to be read.
+        stored = Proposal.objects.sent_with(proposal.submission_token).first()
+        if stored is None:
+            raise
+        return stored, True
+
+
+def _acknowledge(request, proposal, *, again=False):
+    if again:
+        messages.info(
+            request, gettext("This form had already been sent: your proposal is stored once, with this tracking code.")
+        )
+    request.session[SESSION_CODE_KEY] = proposal.code
+    return redirect("proposals:proposal-submitted")
 
 
 @never_cache

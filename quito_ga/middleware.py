@@ -4,6 +4,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -87,8 +88,14 @@ class AnonymousPageCacheMiddleware:
             return None
         if request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
             return None
+        # Only the parameters some page reads, each once: made-up or repeated ones would each fill a new entry.
+        parameters = list(request.GET.lists())
+        if any(name not in settings.PAGE_CACHE_QUERY_PARAMETERS or len(values) > 1 for name, values in parameters):
+            return None
         generation = cache.get_or_set(PAGE_GENERATION_KEY, 1, None)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # In a fixed order, so that the same parameters in another order are the same page.
+        query = urlencode(sorted((name, values[0]) for name, values in parameters))
+        digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
         return f"page:{generation}:{request.method}:{digest}"
 
     @staticmethod

@@ -117,6 +117,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # gunicorn's workers and threads write to one file at once. WAL lets readers go on while one writes;
+    # IMMEDIATE takes the write lock when a transaction begins, so a transaction that read first never fails
+    # on upgrading its lock (SQLite does not wait then); the timeout makes writers queue instead of failing.
+    # synchronous=FULL (not NORMAL): with WAL, NORMAL may lose the last commits on a power cut, and a proposal
+    # acknowledged with its code must survive one.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -175,6 +187,19 @@ SPECTACULAR_SETTINGS = {
 # on by default with Redis: per-process memory caches cannot be invalidated across gunicorn workers.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 PAGE_CACHE_EXCLUDE = ("/admin/", "/en/admin/", "/salud/")
+# The query parameters the public pages and the API read; a request with any other is rendered, never cached.
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {
+        "page", "page_size", "q",
+        # Filters of the commitment, proposal and council session lists.
+        "plan", "lead", "value", "status", "call", "zone", "parish", "topic", "year",
+        # Filters of the open-data API (opendata/datasets.py).
+        "kind", "is_current", "plan__slug", "lead__slug", "ogp_values__key", "commitment__code", "responsible__slug",
+        "milestone__id", "milestone__commitment__code", "update__milestone__commitment__code", "sector", "role",
+        "organization__slug", "scheduled_on__gte", "scheduled_on__lte", "session__number", "member__id", "outcome",
+        "zone__slug", "call__id",
+    }
+)  # fmt: skip
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

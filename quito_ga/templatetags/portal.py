@@ -17,8 +17,10 @@ def translated_url(context, language_code):
     request = context.get("request")
     if request is None:
         return "/" if language_code == "es" else f"/{language_code}/"
-    url = translate_url(request.get_full_path(), language_code)
-    if url == request.get_full_path() and language_code != context.get("LANGUAGE_CODE"):
+    # "//evil.example/" is a path to the server but another site to a browser: one leading slash only.
+    path = "/" + request.get_full_path().lstrip("/\\")
+    url = translate_url(path, language_code)
+    if url == path and language_code != context.get("LANGUAGE_CODE"):
         return "/" if language_code == "es" else f"/{language_code}/"
     return url
 
