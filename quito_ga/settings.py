@@ -194,10 +194,10 @@ PAGE_CACHE_QUERY_PARAMETERS = frozenset(
         # Filters of the commitment, proposal and council session lists.
         "plan", "lead", "value", "status", "call", "zone", "parish", "topic", "year",
         # Filters of the open-data API (opendata/datasets.py).
-        "kind", "is_current", "plan__slug", "lead__slug", "ogp_values__key", "commitment__code", "responsible__slug",
+        "kind", "plan__slug", "lead__slug", "ogp_values__key", "commitment__code", "responsible__slug",
         "milestone__id", "milestone__commitment__code", "update__milestone__commitment__code", "sector", "role",
         "organization__slug", "scheduled_on__gte", "scheduled_on__lte", "session__number", "member__id", "outcome",
-        "zone__slug", "call__id",
+        "zone__slug", "call__id", "is_demo", "milestone__is_demo", "update__milestone__is_demo", "session__is_demo",
     }
 )  # fmt: skip
 
