@@ -160,3 +160,15 @@ def test_public_page_shows_the_closing_with_its_response(client):
     proposal.answer(text=RESPONSE, status=Status.NOT_ACCEPTED)
     content = client.get(proposal.get_absolute_url()).content.decode()
     assert "No aceptada" in content and RESPONSE in content
+
+
+def test_editing_a_legacy_closed_proposal_without_response_asks_for_the_response(moderator_client):
+    proposal = legacy_closed_without_response()
+    ProposerContactFactory(proposal=proposal)
+    response = moderator_client.post(change_url(proposal), moderation_post(proposal, title="Título corregido"))
+    assert response.status_code == 200
+    assert "response_text" in response.context["adminform"].form.errors
+    data = moderation_post(proposal, title="Título corregido", response_text=RESPONSE)
+    assert moderator_client.post(change_url(proposal), data).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.response, proposal.status) == ("Título corregido", RESPONSE, Status.NOT_ACCEPTED)
