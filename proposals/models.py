@@ -208,6 +208,13 @@ class ProposalQuerySet(models.QuerySet):
             models.Prefetch("commitments", queryset=Commitment.objects.select_related("plan").order_by("code")),
         )
 
+    def with_public_status(self, status):
+        """Filter on the status the public sees: a closing counts only beside its reasoned response."""
+        closed_unanswered = Q(status__in=Proposal.CLOSED_STATUSES, response="")
+        if status == Proposal.Status.UNDER_REVIEW:
+            return self.filter(Q(status=status) | closed_unanswered)
+        return self.filter(status=status).exclude(closed_unanswered)
+
     def closed_before(self, moment):
         return self.filter(status__in=Proposal.CLOSED_STATUSES, closed_at__lt=moment)
 

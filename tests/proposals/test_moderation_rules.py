@@ -172,3 +172,13 @@ def test_editing_a_legacy_closed_proposal_without_response_asks_for_the_response
     assert moderator_client.post(change_url(proposal), data).status_code == 302
     proposal.refresh_from_db()
     assert (proposal.title, proposal.response, proposal.status) == ("Título corregido", RESPONSE, Status.NOT_ACCEPTED)
+
+
+def test_the_public_status_filter_agrees_with_the_badges(client):
+    legacy = legacy_closed_without_response()
+    answered = ProposalFactory()
+    answered.answer(text=RESPONSE, status=Status.NOT_ACCEPTED)
+    not_accepted = client.get("/propuestas/", {"status": "not_accepted"}).content.decode()
+    assert answered.title in not_accepted and legacy.title not in not_accepted
+    under_review = client.get("/propuestas/", {"status": "under_review"}).content.decode()
+    assert legacy.title in under_review and answered.title not in under_review
