@@ -4,6 +4,8 @@ empty select; approved minutes are read-only and point to "Registrar fe de errat
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Minutes, Session
@@ -113,3 +115,16 @@ def test_approved_minutes_say_so_and_point_to_the_erratum(secretaria_client, mem
     assert "Registrar fe de erratas" in change_page
     assert 'name="text"' not in change_page  # the text is read-only
     assert 'name="errata-0-text"' in change_page  # an erratum form ready, without JavaScript
+
+
+def test_the_approval_page_costs_the_same_whatever_the_number_of_sessions(secretaria_client, members):
+    minutes = MinutesFactory(session=held_session(members, present=3))
+    held_session(members, present=3)
+    secretaria_client.get(approve_url(minutes))  # the first request also loads what later ones find cached
+    with CaptureQueriesContext(connection) as few:
+        assert secretaria_client.get(approve_url(minutes)).status_code == 200
+    for present in (1, 2, 3) * 5:
+        held_session(members, present=present)
+    with CaptureQueriesContext(connection) as many:
+        assert secretaria_client.get(approve_url(minutes)).status_code == 200
+    assert len(many) == len(few) <= 20
