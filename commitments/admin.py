@@ -295,7 +295,7 @@ class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["help_texts"] = {
             "status": _("Leave it empty to follow the progress: 0 % not started, 100 % complete, in progress between."),
-            "progress": _("At 100 % attach at least one piece of evidence below."),
+            "progress": _("At 100 % attach evidence below: evidence that came with earlier reports does not count."),
         }
         return super().get_form(request, obj, change, **kwargs)
 

@@ -7,11 +7,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Subquery, Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -669,6 +670,11 @@ class Milestone(models.Model):
     def has_evidence(self):
         return Evidence.objects.filter(update__milestone=self).exists()
 
+    def has_evidence_since_last_report(self):
+        """Whether evidence dated after the latest report exists: proof a new report may rely on."""
+        latest = self.updates.order_by("-reported_on", "-created_at", "-pk").values("reported_on")[:1]
+        return Evidence.objects.filter(update__milestone=self, dated_on__gt=Subquery(latest)).exists()
+
     @transaction.atomic
     def report(self, *, progress, status=None, note="", by=None, reported_on=None, evidence=()):
         """Append a progress update with its evidence; the milestone and its commitment follow it."""
@@ -797,19 +803,33 @@ class ProgressUpdate(models.Model):
                 {"reported_on": ValidationError(_("A report cannot be dated in the future."), code="future_report")}
             )
 
+    EVIDENCE_REQUIRED = _("Attach at least one piece of evidence to report a milestone as complete (100%).")
+
     def needs_evidence(self):
         return self.progress == 100 or self.status == Milestone.Status.COMPLETE
 
     def check_evidence(self, *, new_evidence_count):
-        """Refuse a 100 % or complete report without any evidence, new or already on the milestone."""
+        """Refuse a 100 % or complete report unless it carries evidence itself, or evidence dated after the
+        milestone's previous report exists: evidence that came with an earlier stage does not prove completion."""
         if not self.needs_evidence() or new_evidence_count:
             return
-        if self.milestone_id and self.milestone.has_evidence():
+        if not self.milestone_id:
+            raise ValidationError(self.EVIDENCE_REQUIRED, code="evidence_required")
+        if self.milestone.has_evidence_since_last_report():
             return
-        raise ValidationError(
-            _("Attach at least one piece of evidence to report a milestone as complete (100%)."),
-            code="evidence_required",
-        )
+        if self.milestone.has_evidence():
+            raise ValidationError(
+                _(
+                    "Attach evidence to this report to mark the milestone complete (100%%): the evidence already "
+                    "on the milestone came with earlier reports, and only evidence dated after the last report "
+                    "(%(date)s) proves completion."
+                ),
+                code="evidence_required",
+                params={
+                    "date": date_format(self.milestone.last_reported_on) if self.milestone.last_reported_on else ""
+                },
+            )
+        raise ValidationError(self.EVIDENCE_REQUIRED, code="evidence_required")
 
 
 ALLOWED_EVIDENCE_TYPES = {

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -253,12 +254,14 @@ class ErratumInline(admin.StackedInline):
     """Errata are added to approved minutes and, like them, never edited afterwards."""
 
     model = Erratum
-    extra = 0
     fields = ["text", "recorded_on", "author"]
     readonly_fields = ["author"]
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and obj is not None and obj.is_locked()
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None and obj.is_locked() else 0  # one empty erratum form, usable without JavaScript
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -268,13 +271,45 @@ class ErratumInline(admin.StackedInline):
 
 
 class ApproveForm(forms.Form):
-    at = forms.ModelChoiceField(queryset=Session.objects.none(), label=_("Approved at session"))
+    """One radio per later session that can approve; the others are listed by the page with their reason."""
+
+    at = forms.ModelChoiceField(
+        queryset=Session.objects.none(), label=_("Approved at session"), widget=forms.RadioSelect, empty_label=None
+    )
 
     def __init__(self, *args, minutes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["at"].queryset = (
-            Session.objects.held().filter(scheduled_on__gte=minutes.session.scheduled_on).exclude(pk=minutes.session_id)
-        ).order_by("scheduled_on", "number")
+        self.minutes = minutes
+        self.options = minutes.approval_options()
+        field = self.fields["at"]
+        field.queryset = minutes.later_sessions()  # any later session validates, so a refusal gives its reason
+        field.widget.choices = [
+            (session.pk, self.describe(session)) for session, obstacle in self.options if obstacle is None
+        ]
+
+    @staticmethod
+    def describe(session):
+        quorum = session.quorum()
+        return _("%(session)s, held on %(date)s: %(attending)s of %(in_office)s members attended") % {
+            "session": session.title(),
+            "date": date_format(session.scheduled_on),
+            "attending": quorum.attending,
+            "in_office": quorum.members_in_office,
+        }
+
+    def has_choices(self):
+        return bool(self.fields["at"].widget.choices)
+
+    def refused(self):
+        """The later sessions shown that cannot approve, each with the reason."""
+        return [(session, obstacle.messages[0]) for session, obstacle in self.options if obstacle is not None]
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        obstacle = self.minutes.approval_obstacle(at)
+        if obstacle is not None:
+            raise obstacle
+        return at
 
 
 class PublishForm(forms.Form):
@@ -320,15 +355,19 @@ class MinutesAdmin(HistoryAdmin):
         if minutes.status == Minutes.Status.DRAFT:
             return format_html('<a href="{}">{}</a>', reverse("admin:council_minutes_approve", args=[minutes.pk]),
                                _("Record approval…"))  # fmt: skip
+        # Locked minutes are read-only: a correction is an erratum, added in the minutes' own form.
+        erratum = format_html('<a href="{}#errata-group">{}</a>', reverse("admin:council_minutes_change",
+                              args=[minutes.pk]), _("Record an erratum"))  # fmt: skip
         if minutes.status == Minutes.Status.APPROVED:
-            return format_html('<a href="{}">{}</a>', reverse("admin:council_minutes_publish", args=[minutes.pk]),
-                               _("Publish…"))  # fmt: skip
-        return "—"
+            publish = format_html('<a href="{}">{}</a>', reverse("admin:council_minutes_publish", args=[minutes.pk]),
+                                  _("Publish…"))  # fmt: skip
+            return format_html("{} · {}", publish, erratum)
+        return erratum
 
     def workflow_view(self, request, pk, *, permission, form_class, title, perform):
         if not request.user.has_perm(permission):
             raise PermissionDenied
-        minutes = get_object_or_404(Minutes.objects.select_related("session"), pk=pk)
+        minutes = get_object_or_404(Minutes.objects.select_related("session", "approved_at"), pk=pk)
         form_kwargs = {"minutes": minutes} if form_class is ApproveForm else {}
         form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
         if request.method == "POST" and form.is_valid():
@@ -344,6 +383,7 @@ class MinutesAdmin(HistoryAdmin):
             "title": title % {"minutes": minutes},
             "minutes": minutes,
             "form": form,
+            "approving": form_class is ApproveForm,
             "opts": self.opts,
             "media": self.media + form.media,
         }

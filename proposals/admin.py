@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max, Q
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -159,11 +159,27 @@ class ModerationForm(forms.ModelForm):
         if cleaned.get("hide") and not cleaned.get("hide_reason", "").strip():
             self.add_error("hide_reason", ValidationError(_("Give the public reason for hiding."), code="reason"))
         duplicate_of = cleaned.get("duplicate_of")
-        if cleaned.get("new_status") == Proposal.Status.DUPLICATE and not duplicate_of:
-            self.add_error("duplicate_of", ValidationError(_("Say which proposal this one duplicates."), code="dup"))
         if duplicate_of and self.instance.pk and duplicate_of.pk == self.instance.pk:
             self.add_error("duplicate_of", ValidationError(_("A proposal cannot duplicate itself."), code="self"))
+        self.check_closing(cleaned, duplicate_of)
         return cleaned
+
+    # Where the model's closing rule reports each error in this form.
+    CLOSING_ERROR_FIELDS = {"response": "response_text", "duplicate_of": "duplicate_of"}
+
+    def check_closing(self, cleaned, duplicate_of):
+        """Apply the model's closing rule to the state this submission would leave, before anything is saved."""
+        if "duplicate_of" in self.errors:
+            return
+        status = cleaned.get("new_status") or self.instance.status
+        response = cleaned.get("response_text", "").strip() or self.instance.response
+        try:
+            self.instance.check_closing(
+                status=status, response=response, duplicate_of_id=duplicate_of.pk if duplicate_of else None
+            )
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                self.add_error(self.CLOSING_ERROR_FIELDS[field], errors)
 
 
 @admin.register(Proposal)
@@ -305,3 +321,13 @@ class ProposalQueueAdmin(ProposalAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Proposal.Status.RECEIVED)
+
+    def response_change(self, request, obj):
+        # A proposal whose status changed has left the queue: keep editing it in the full list, where it
+        # still exists, instead of reloading the queue's page for it ("… does not exist").
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST and obj.status != Proposal.Status.RECEIVED:
+            url = reverse("admin:proposals_proposal_change", args=[obj.pk], current_app=self.admin_site.name)
+            self.message_user(request, _("The proposal left the queue of new proposals."), messages.INFO)
+            return HttpResponseRedirect(url)
+        return response

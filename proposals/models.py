@@ -217,7 +217,8 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(is_hidden=False)
 
     def for_list(self):
-        return self.select_related("call", "zone", "parish").defer("problem", "solution", "response", "search_text")
+        # The response is read: a list shows a closing status only beside its reasoned response.
+        return self.select_related("call", "zone", "parish").defer("problem", "solution", "search_text")
 
     def for_detail(self):
         return self.select_related("call", "zone", "parish", "duplicate_of").prefetch_related(
@@ -228,6 +229,13 @@ class ProposalQuerySet(models.QuerySet):
     def sent_with(self, token):
         """The proposal stored from the form carrying `token` (none for no token)."""
         return self.filter(submission_token=token) if token else self.none()
+
+    def with_public_status(self, status):
+        """Filter on the status the public sees: a closing counts only beside its reasoned response."""
+        closed_unanswered = Q(status__in=Proposal.CLOSED_STATUSES, response="")
+        if status == Proposal.Status.UNDER_REVIEW:
+            return self.filter(Q(status=status) | closed_unanswered)
+        return self.filter(status=status).exclude(closed_unanswered)
 
     def closed_before(self, moment):
         return self.filter(status__in=Proposal.CLOSED_STATUSES, closed_at__lt=moment)
@@ -367,6 +375,40 @@ class Proposal(models.Model):
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES
 
+    def check_closing(self, *, status, response, duplicate_of_id):
+        """Refuse a closing status without a reasoned response, and "duplicate" without the original.
+
+        Status changes go through the verb methods, which call this; the admin's moderation form calls it on
+        the state a submission would produce, before anything is saved. Not a database constraint yet: rows
+        closed before this rule (and the current demo seed) may lack a response.
+        """
+        errors = {}
+        if status in self.CLOSED_STATUSES and not (response or "").strip():
+            errors["response"] = ValidationError(
+                _("A proposal cannot be closed as “%(status)s” without a reasoned response: write it for the public."),
+                code="closing_needs_response",
+                params={"status": self.Status(status).label},
+            )
+        if status == self.Status.DUPLICATE and duplicate_of_id is None:
+            errors["duplicate_of"] = ValidationError(
+                _("Say which proposal this one duplicates."), code="duplicate_needs_original"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def shows_closed_status(self):
+        """Whether the public may see the closing status: only together with its reasoned response."""
+        return self.is_closed() and bool(self.response)
+
+    def public_status(self):
+        """The status value the public sees: a closing without its response still reads "under review"."""
+        if self.is_closed() and not self.response:
+            return self.Status.UNDER_REVIEW
+        return self.Status(self.status)
+
+    def get_public_status_display(self):
+        return self.public_status().label
+
     @transaction.atomic
     def submit(self, *, contact, by=None):
         """Save a new proposal with its proposer's contact data, open its timeline and send the code."""
@@ -386,13 +428,12 @@ class Proposal(models.Model):
     def change_status(self, *, status, note="", by=None, duplicate_of=None):
         """Move to `status`, record it in the public timeline and tell the proposer after commit."""
         status = self.Status(status)
-        if status == self.Status.DUPLICATE:
-            if duplicate_of is None and self.duplicate_of_id is None:
-                raise ValidationError(_("Say which proposal this one duplicates."), code="duplicate_needs_original")
-            if duplicate_of is not None:
-                if duplicate_of.pk == self.pk:
-                    raise ValidationError(_("A proposal cannot duplicate itself."), code="duplicate_of_itself")
-                self.duplicate_of = duplicate_of
+        if status == self.Status.DUPLICATE and duplicate_of is not None and duplicate_of.pk == self.pk:
+            raise ValidationError(_("A proposal cannot duplicate itself."), code="duplicate_of_itself")
+        original_id = duplicate_of.pk if duplicate_of is not None else self.duplicate_of_id
+        self.check_closing(status=status, response=self.response, duplicate_of_id=original_id)
+        if status == self.Status.DUPLICATE and duplicate_of is not None:
+            self.duplicate_of = duplicate_of
         self.status = status
         self.closed_at = timezone.now() if status in self.CLOSED_STATUSES else None
         self.save(update_fields=["status", "closed_at", "duplicate_of"])
@@ -467,6 +508,9 @@ class StatusEvent(models.Model):
 
     def get_absolute_url(self):
         return self.proposal.get_absolute_url()
+
+    def is_closing(self):
+        return self.status in Proposal.CLOSED_STATUSES
 
 
 class ProposerContactQuerySet(models.QuerySet):

@@ -58,7 +58,7 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Parish"), queryset=Parish.objects.all(), empty_label=_("All parishes")
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Proposal.Status.choices, empty_label=_("All statuses")
+        label=_("Status"), choices=Proposal.Status.choices, empty_label=_("All statuses"), method="filter_status"
     )
     topic = django_filters.ChoiceFilter(
         label=_("Topic"), choices=Proposal._meta.get_field("topic").choices, empty_label=_("All topics")
@@ -70,6 +70,9 @@ class ProposalFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_public_status(value)
 
 
 class ProposalListView(ListView):

@@ -133,23 +133,43 @@ class Minutes(models.Model):
         html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{HEADING_LEVELS[m[2]]}>", html)
         return mark_safe(nh3.clean(html, tags=MINUTES_TAGS, link_rel="nofollow noopener"))  # noqa: S308
 
+    def approval_obstacle(self, at):
+        """Why session `at` cannot approve these minutes (a ValidationError), or None when it can."""
+        if not self.session.is_before(at):
+            return ValidationError(
+                _("Minutes are approved at a later session than the one they record."), code="approving_not_later"
+            )
+        if not at.is_held():
+            return ValidationError(_("Minutes are approved only at a held session."), code="approving_not_held")
+        if not at.quorum().reached:
+            return ValidationError(
+                _("Session %(number)s had no quorum, so it cannot approve minutes."),
+                code="approving_without_quorum",
+                params={"number": at.number},
+            )
+        return None
+
+    def later_sessions(self):
+        """The sessions after the one these minutes record, soonest first: the only ones that might approve."""
+        session = self.session
+        later = Q(scheduled_on__gt=session.scheduled_on) | Q(
+            scheduled_on=session.scheduled_on, number__gt=session.number
+        )
+        return Session.objects.filter(later).order_by("scheduled_on", "number")
+
+    def approval_options(self, limit=10):
+        """The next `limit` later sessions, each with None if it can approve, else the reason it cannot."""
+        sessions = self.later_sessions().with_quorum()[:limit]
+        return [(session, self.approval_obstacle(session)) for session in sessions]
+
     @transaction.atomic
     def approve(self, *, at, by):
         """Record the council's approval of these minutes at a later held session that had quorum."""
         if self.status != self.Status.DRAFT:
             raise ValidationError(_("These minutes are already approved."), code="already_approved")
-        if not at.is_held():
-            raise ValidationError(_("Minutes are approved only at a held session."), code="approving_not_held")
-        if not self.session.is_before(at):
-            raise ValidationError(
-                _("Minutes are approved at a later session than the one they record."), code="approving_not_later"
-            )
-        if not at.quorum().reached:
-            raise ValidationError(
-                _("Session %(number)s had no quorum, so it cannot approve minutes."),
-                code="approving_without_quorum",
-                params={"number": at.number},
-            )
+        obstacle = self.approval_obstacle(at)
+        if obstacle is not None:
+            raise obstacle
         self.status, self.approved_at, self.approved_by = self.Status.APPROVED, at, by
         self.approved_on = timezone.now()
         self.save()

@@ -88,7 +88,7 @@ def test_council_records_a_session_and_the_secretariat_approves_and_publishes_it
     log_in(page, "secretaria")
     page.goto(f"/admin/council/minutes/{minutes.pk}/change/")
     page.get_by_role("link", name="Registrar la aprobación…").click()
-    page.select_option("#id_at", str(next_session.pk))
+    page.get_by_label(f"Sesión ordinaria {next_session.number}, realizada el", exact=False).check()
     page.click("input[type=submit]")
     page.wait_for_url(f"**/admin/council/minutes/{minutes.pk}/change/")
     page.get_by_role("link", name="Publicar…").click()

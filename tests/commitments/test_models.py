@@ -58,12 +58,14 @@ def test_reporting_complete_needs_evidence():
     assert milestone.completed_on == TODAY
 
 
-def test_evidence_already_on_the_milestone_counts_for_a_later_complete_report():
+def test_evidence_of_an_earlier_report_does_not_complete_a_milestone():
     milestone = MilestoneFactory()
     milestone.report(progress=80, evidence=evidence())
-    milestone.report(progress=100)
+    with pytest.raises(ValidationError) as error:
+        milestone.report(progress=100)
+    assert error.value.code == "evidence_required"
     milestone.refresh_from_db()
-    assert milestone.status == Milestone.Status.COMPLETE
+    assert milestone.status == Milestone.Status.IN_PROGRESS
 
 
 @pytest.mark.parametrize(("progress", "status"), [(90, "complete"), (100, "in_progress")])

@@ -186,7 +186,10 @@ def test_duplicate_needs_the_original_in_the_admin(client, moderator, contact):
     client = logged_in(client, moderator)
     response = client.post(change_url(proposal), moderation_post(proposal, new_status="duplicate"))
     assert "Indica qué propuesta repite esta." in response.content.decode()
-    client.post(change_url(proposal), moderation_post(proposal, new_status="duplicate", duplicate_of=original.pk))
+    data = moderation_post(
+        proposal, new_status="duplicate", duplicate_of=original.pk, response_text="Coincide con otra propuesta."
+    )
+    client.post(change_url(proposal), data)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.DUPLICATE and proposal.duplicate_of == original
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def closed_contact(days_ago):
-    contact = ProposerContactFactory()
+    contact = ProposerContactFactory(proposal__response="No es competencia municipal.")
     contact.proposal.change_status(status=Proposal.Status.NOT_ACCEPTED)
     Proposal.objects.filter(pk=contact.proposal_id).update(closed_at=timezone.now() - datetime.timedelta(days=days_ago))
     return contact

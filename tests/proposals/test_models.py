@@ -171,7 +171,7 @@ def test_change_status_records_a_public_event_and_emails_after_commit(django_cap
 
 
 def test_closing_a_proposal_stamps_when_it_closed():
-    proposal = ProposalFactory()
+    proposal = ProposalFactory(response="No es competencia municipal.")
     proposal.change_status(status=Proposal.Status.NOT_ACCEPTED)
     assert proposal.closed_at is not None
     proposal.change_status(status=Proposal.Status.UNDER_REVIEW)
@@ -197,7 +197,7 @@ def test_an_empty_answer_is_refused():
 
 
 def test_duplicate_needs_the_original_and_not_itself():
-    proposal, original = ProposalFactory(), ProposalFactory()
+    proposal, original = ProposalFactory(response="Coincide con otra propuesta."), ProposalFactory()
     with pytest.raises(ValidationError):
         proposal.change_status(status=Proposal.Status.DUPLICATE)
     with pytest.raises(ValidationError):
@@ -245,10 +245,10 @@ def test_contact_string_never_shows_personal_data():
 
 
 def test_purgeable_contacts_are_those_of_proposals_closed_long_ago():
-    old = ProposerContactFactory()
+    old = ProposerContactFactory(proposal__response="No es competencia municipal.")
     old.proposal.change_status(status=Proposal.Status.NOT_ACCEPTED)
     Proposal.objects.filter(pk=old.proposal_id).update(closed_at=timezone.now() - datetime.timedelta(days=400))
-    recent = ProposerContactFactory()
+    recent = ProposerContactFactory(proposal__response="No es competencia municipal.")
     recent.proposal.change_status(status=Proposal.Status.NOT_ACCEPTED)
     ProposerContactFactory()  # still open
     assert list(ProposerContact.objects.purgeable(older_than_days=365)) == [old]
