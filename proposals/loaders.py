@@ -191,6 +191,7 @@ RESPONSES = {
     Proposal.Status.INCORPORATED: "La propuesta se incorporó al compromiso indicado del plan de acción.",
     Proposal.Status.NOT_ACCEPTED: "La propuesta no es competencia municipal; la remitimos a la entidad responsable.",
     Proposal.Status.DUPLICATE: "La propuesta coincide con otra ya recibida; seguimos ambas juntas.",
+    Proposal.Status.WITHDRAWN: "La persona proponente pidió retirar la propuesta; queda registrada sin más trámite.",
 }
 BATCH = 2000
 REVIEWED_AFTER = datetime.timedelta(days=7)
@@ -330,6 +331,23 @@ def demo_touches_real_rows():
     )
 
 
+def _link_duplicates(rng, proposals):
+    """Give every duplicate an earlier original of its call; without one it is still under review."""
+    originals = [proposal for proposal in proposals if proposal.status != Proposal.Status.DUPLICATE]
+    changed = []
+    for proposal in proposals:
+        if proposal.status != Proposal.Status.DUPLICATE:
+            continue
+        earlier = [o for o in originals if o.call_id == proposal.call_id and o.created_at < proposal.created_at]
+        if earlier:
+            proposal.duplicate_of = rng.choice(earlier[-50:])
+        else:
+            proposal.status, proposal.response = Proposal.Status.UNDER_REVIEW, ""
+            proposal.responded_at = proposal.closed_at = None
+        changed.append(proposal)
+    Proposal.objects.bulk_update(changed, ["duplicate_of", "status", "response", "responded_at", "closed_at"])
+
+
 def _create_proposals(rng, count, calls, moderator, now):
     zones = list(ZonalAdministration.objects.all())
     # Only parishes whose zone the sources confirm: a demo proposal must not present a doubtful assignment as fact.
@@ -350,6 +368,7 @@ def _create_proposals(rng, count, calls, moderator, now):
                     proposal.status, proposal.response = Proposal.Status.ACCEPTED, RESPONSES[Proposal.Status.ACCEPTED]
                     proposal.closed_at = None
         Proposal.objects.bulk_create(proposals)
+        _link_duplicates(rng, proposals)
         StatusEvent.objects.bulk_create([event for proposal in proposals for event in _events(proposal, moderator)])
         ProposerContact.objects.bulk_create(
             ProposerContact(
