@@ -20,6 +20,7 @@ from council.models import (
     Session,
     validate_pdf,
 )
+from quito_ga.versioning import VersionedAdmin, VersionedInline
 
 
 def can_convene(user):
@@ -112,7 +113,7 @@ class AttendanceInline(HeldSessionInline, admin.TabularInline):
         return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
 
-class MinutesInline(HeldSessionInline, admin.StackedInline):
+class MinutesInline(VersionedInline, HeldSessionInline, admin.StackedInline):
     model = Minutes
     fk_name = "session"
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 16, "cols": 80})}}
@@ -172,7 +173,7 @@ class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo"]
     list_filter = ["status", "kind", "is_demo"]
     date_hierarchy = "scheduled_on"
@@ -282,7 +283,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(SimpleHistoryAdmin):
+class MinutesAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "approved_at", "published_on", "workflow"]
     list_filter = ["status"]
     list_select_related = ["session", "approved_at"]

@@ -23,6 +23,7 @@ from proposals.models import (
     ZonalAdministration,
     can_moderate,
 )
+from quito_ga.versioning import VersionedAdmin
 
 
 @admin.register(ZonalAdministration)
@@ -144,7 +145,7 @@ class ModerationForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(VersionedAdmin, SimpleHistoryAdmin):
     form = ModerationForm
     list_display = ["code", "title", "status", "zone", "topic", "created_at", "is_hidden", "entered_by_staff"]
     list_filter = ["status", "call", "zone", "topic", "is_hidden", "entered_by_staff"]
