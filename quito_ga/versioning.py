@@ -112,9 +112,9 @@ def stale_form_error(loaded, current):
     errors = [
         ValidationError(
             _(
-                "Someone else saved this %(model)s after you opened the form (you started from version "
-                "%(loaded)s; it is now at version %(current)s). Nothing was saved. Your input is still in the "
-                "form: check it against the current values below and save again to replace them."
+                "Someone else saved changes to this record (%(model)s) after you opened the form: you started "
+                "from version %(loaded)s and it is now at version %(current)s. Nothing was saved. Your input is "
+                "still in the form: check it against the current values below and save again to replace them."
             ),
             code="stale_version",
             params={"model": current._meta.verbose_name, "loaded": loaded["version"], "current": current.version},
