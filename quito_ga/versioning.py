@@ -8,6 +8,7 @@ is refused with the fields that changed meanwhile and their current values, and 
 
 import datetime
 import hashlib
+import json
 
 from django import forms
 from django.core import signing
@@ -45,8 +46,9 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self._state.adding or kwargs.get("force_insert"):
-            return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or kwargs.get("force_insert") or (update_fields is not None and not update_fields):
+            return super().save(*args, **kwargs)  # a new row starts at version 1; an empty update writes nothing
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
             self.claim_next_version(using=using)
@@ -72,10 +74,36 @@ def fingerprint(instance, field):
     return hashlib.sha256(value.encode()).hexdigest()[:12]
 
 
-def version_token(instance):
-    """What a form remembers of the row it was loaded with: its key, version and a fingerprint of each value."""
+def normalized(value):
+    """A form value, initial or cleaned, in one comparable shape."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        return sorted(normalized(item) for item in value)
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "on"
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def form_fingerprint(value):
+    return hashlib.sha256(json.dumps(normalized(value)).encode()).hexdigest()[:12]
+
+
+def version_token(instance, form=None):
+    """What a form remembers of the row it was loaded with: its key, version and a fingerprint of each value.
+
+    With `form` (unbound), also a fingerprint of each field's initial value, to tell later which fields the user
+    changed.
+    """
     state = {field.name: fingerprint(instance, field) for field in instance.conflict_fields()}
-    return signing.dumps({"pk": instance.pk, "version": instance.version, "state": state}, salt=SIGNING_SALT)
+    token = {"pk": instance.pk, "version": instance.version, "state": state}
+    if form is not None:
+        token["form"] = {name: form_fingerprint(form[name].initial) for name in form.fields if name != VERSION_FIELD}
+    return signing.dumps(token, salt=SIGNING_SALT)
 
 
 def read_token(token):
@@ -113,8 +141,8 @@ def stale_form_error(loaded, current):
         ValidationError(
             _(
                 "Someone else saved changes to this record (%(model)s) after you opened the form: you started "
-                "from version %(loaded)s and it is now at version %(current)s. Nothing was saved. Your input is "
-                "still in the form: check it against the current values below and save again to replace them."
+                "from version %(loaded)s and it is now at version %(current)s. Nothing was saved. The form keeps "
+                "what you changed and shows the current value of everything else: check it and save again."
             ),
             code="stale_version",
             params={"model": current._meta.verbose_name, "loaded": loaded["version"], "current": current.version},
@@ -147,10 +175,33 @@ def check_version(form, field_name, instance):
     current = lock_current(type(instance), instance.pk)
     if current is None or current.version == loaded["version"]:
         return
-    # A deliberate second save, after reading what changed, goes through with the version now shown.
     form.data = form.data.copy()
-    form.data[form.add_prefix(field_name)] = version_token(current)
+    current_form = None
+    if "form" in loaded:
+        current_form = type(form)(instance=current, prefix=form.prefix)
+        refresh_untouched_fields(form, loaded["form"], current_form)
+    # A deliberate second save, after reading what changed, goes through with the version now shown.
+    form.data[form.add_prefix(field_name)] = version_token(current, current_form)
     raise stale_form_error(loaded, current)
+
+
+def refresh_untouched_fields(form, loaded, current_form):
+    """Show the current value in every field someone else changed and the user did not; keep the user's input."""
+    for name, field in form.fields.items():
+        if name not in loaded or name not in current_form.fields or name not in form.cleaned_data:
+            continue
+        if isinstance(field, forms.FileField) or isinstance(field.widget, forms.MultiWidget):
+            continue
+        current = current_form[name].initial
+        untouched = form_fingerprint(form.cleaned_data[name]) == loaded[name]
+        if untouched and form_fingerprint(current) != loaded[name]:
+            key, value = form.add_prefix(name), normalized(current)
+            if isinstance(value, list):
+                form.data.setlist(key, value)
+            elif isinstance(field, forms.BooleanField) and not value:
+                form.data.pop(key, None)
+            else:
+                form.data[key] = value
 
 
 class VersionField(forms.CharField):
@@ -169,7 +220,7 @@ class VersionCheckedFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
-            self.fields[VERSION_FIELD].initial = version_token(self.instance)
+            self.fields[VERSION_FIELD].initial = version_token(self.instance, self)
 
     def clean(self):
         cleaned = super().clean()

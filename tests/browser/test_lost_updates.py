@@ -42,11 +42,17 @@ def test_two_coordinators_in_two_browsers_the_second_save_shows_what_changed_and
         stored = Milestone.objects.get(pk=milestone.pk)
         assert (stored.title, stored.means_of_verification) == ("Título corregido por A", "Informe publicado")
 
-        # Having read what changed, B saves again on purpose: their input replaces the current values.
+        assert second.locator("#id_title").input_value() == "Título corregido por A"  # what B did not touch
+
+        # Having read what changed, B saves again on purpose: both changes are kept.
         second.locator("input[name=_save]").click()
         second.wait_for_url("**/admin/commitments/milestone/")
         stored = Milestone.objects.get(pk=milestone.pk)
-        assert (stored.means_of_verification, stored.version) == ("Acta firmada por B", 3)
+        assert (stored.title, stored.means_of_verification, stored.version) == (
+            "Título corregido por A",
+            "Acta firmada por B",
+            3,
+        )
     finally:
         first_context.close()
         second_context.close()

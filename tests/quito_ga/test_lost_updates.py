@@ -116,18 +116,33 @@ def test_second_coordinator_saving_a_stale_milestone_form_is_refused_and_keeps_t
     assert milestone.version == 2
 
 
-def test_after_reading_what_changed_the_user_may_save_their_version_deliberately(milestone, coordinators):
+def test_the_refused_form_shows_others_changes_and_a_second_save_keeps_both(milestone, coordinators):
     first, second = browser(coordinators[0]), browser(coordinators[1])
     second_form = form_data(second.get(change_url(milestone)))
     first.post(change_url(milestone), {**form_data(first.get(change_url(milestone))), "title": "Título de A"})
     refused = second.post(change_url(milestone), {**second_form, "means_of_verification": "Acta de B"})
 
+    # What B did not touch now shows A's value; what B changed keeps B's input.
+    assert current_input(refused, "title") == "Título de A"
+    assert current_input(refused, "means_of_verification") == "Acta de B"
     # The re-rendered form carries the current version: saving it again is a choice made knowing the change.
     response = second.post(change_url(milestone), form_data(refused))
     assert response.status_code == 302
     milestone.refresh_from_db()
-    assert milestone.means_of_verification == "Acta de B"
-    assert milestone.version == 3
+    assert (milestone.title, milestone.means_of_verification, milestone.version) == ("Título de A", "Acta de B", 3)
+
+
+def test_a_field_both_changed_keeps_the_second_users_input_on_the_refused_form(milestone, coordinators):
+    first, second = browser(coordinators[0]), browser(coordinators[1])
+    second_form = form_data(second.get(change_url(milestone)))
+    first.post(change_url(milestone), {**form_data(first.get(change_url(milestone))), "title": "Título de A"})
+
+    refused = second.post(change_url(milestone), {**second_form, "title": "Título de B"})
+
+    assert "Cambió mientras tanto: título; ahora es «Título de A»." in errors_of(refused)
+    assert current_input(refused, "title") == "Título de B"
+    milestone.refresh_from_db()
+    assert milestone.title == "Título de A"
 
 
 def test_the_same_user_in_two_tabs_cannot_overwrite_their_own_newer_save(milestone, coordinators):
@@ -291,6 +306,27 @@ def test_hiding_a_proposal_from_a_stale_form_is_refused():
     assert "Cambió mientras tanto: título; ahora es «Título moderado»." in errors_of(response)
     proposal.refresh_from_db()
     assert not proposal.is_hidden
+
+
+def test_saving_again_after_a_refusal_does_not_undo_anothers_hiding():
+    proposal = ProposerContactFactory().proposal
+    first = browser(staff_user("moderadora_a", MODERATION_GROUP))
+    second = browser(staff_user("moderador_b", MODERATION_GROUP))
+    second_form = form_data(second.get(change_url(proposal)))
+    hide = {"hide": "on", "hide_reason": "Lenguaje ofensivo"}
+    assert first.post(change_url(proposal), {**form_data(first.get(change_url(proposal))), **hide}).status_code == 302
+
+    refused = second.post(change_url(proposal), {**second_form, "title": "Título corregido por B"})
+    assert "Cambió mientras tanto: ocultada por moderación; ahora es «Sí»." in errors_of(refused)
+    assert (current_input(refused, "hide"), current_input(refused, "hide_reason")) == (True, "Lenguaje ofensivo")
+    assert second.post(change_url(proposal), form_data(refused)).status_code == 302
+
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.is_hidden, proposal.hidden_reason) == (
+        "Título corregido por B",
+        True,
+        "Lenguaje ofensivo",
+    )
 
 
 # Council sessions and minutes
