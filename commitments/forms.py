@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, Milestone, OgpValue, Organization, ProgressUpdate
-from quito_ga.versioning import VersionField, check_version, version_token
+from quito_ga.versioning import VersionField, check_version, locked, version_token
 
 BULK_VERSIONS_SALT = "commitments.bulk-progress-versions"
 
@@ -196,7 +196,7 @@ class BulkProgressForm(forms.Form):
         pks = {row.milestone.pk for row in self.rows if row.milestone is not None}
         current = {
             milestone.pk: milestone
-            for milestone in Milestone.objects.select_for_update().filter(pk__in=pks).only("version", "progress")
+            for milestone in locked(Milestone.objects.filter(pk__in=pks).only("version", "progress"))
         }
         self.versions_token = signing.dumps({str(pk): milestone.version for pk, milestone in current.items()},
                                             salt=BULK_VERSIONS_SALT)  # fmt: skip

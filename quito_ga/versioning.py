@@ -159,12 +159,15 @@ def stale_form_error(loaded, current):
     return ValidationError(errors)
 
 
+def locked(rows):
+    """`rows`, locked until the end of the transaction when there is one (PostgreSQL)."""
+    if transaction.get_connection(router.db_for_write(rows.model)).in_atomic_block:
+        return rows.select_for_update()
+    return rows
+
+
 def lock_current(model, pk):
-    """The stored row, locked until the end of the transaction when there is one (PostgreSQL)."""
-    rows = model._base_manager.all()
-    if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
-        rows = rows.select_for_update()
-    return rows.filter(pk=pk).first()
+    return locked(model._base_manager.filter(pk=pk)).first()
 
 
 def check_version(form, field_name, instance):
