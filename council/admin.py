@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from commitments.history import HistoryAdmin
 from council.models import (
     AgendaItem,
     Agreement,
@@ -29,7 +29,7 @@ def can_convene(user):
 
 
 @admin.register(CouncilMember)
-class CouncilMemberAdmin(SimpleHistoryAdmin):
+class CouncilMemberAdmin(HistoryAdmin):
     list_display = ["__str__", "sector", "role", "term_starts_on", "term_ends_on", "user", "is_demo"]
     list_filter = ["sector", "role", "is_demo"]
     search_fields = ["name", "organization__name", "organization__acronym", "alternate_name"]
@@ -173,7 +173,7 @@ class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(VersionedAdmin, SimpleHistoryAdmin):
+class SessionAdmin(VersionedAdmin, HistoryAdmin):
     list_display = ["number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo"]
     list_filter = ["status", "kind", "is_demo"]
     date_hierarchy = "scheduled_on"
@@ -283,7 +283,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(VersionedAdmin, SimpleHistoryAdmin):
+class MinutesAdmin(VersionedAdmin, HistoryAdmin):
     list_display = ["__str__", "status", "approved_at", "published_on", "workflow"]
     list_filter = ["status"]
     list_select_related = ["session", "approved_at"]
@@ -382,7 +382,7 @@ class MinutesAdmin(VersionedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(HistoryAdmin):
     """Following agreements up across sessions: their status and notes change long after the session."""
 
     list_display = ["__str__", "text", "responsible_organization", "due_on", "status"]
@@ -397,7 +397,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MilestoneReview)
-class MilestoneReviewAdmin(SimpleHistoryAdmin):
+class MilestoneReviewAdmin(HistoryAdmin):
     list_display = ["milestone", "session", "outcome", "update"]
     list_filter = ["outcome"]
     list_select_related = ["milestone__commitment", "session", "update"]
