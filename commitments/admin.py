@@ -25,7 +25,7 @@ from commitments.models import (
     coordinates_plans,
     staff_organization_id,
 )
-from quito_ga.versioning import VersionedAdmin, VersionedInline
+from commitments.versioning import VersionedAdmin, VersionedInline
 
 
 def public_reader(user, model_name):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, Milestone, OgpValue, Organization, ProgressUpdate
-from quito_ga.versioning import VersionField, check_version, locked, version_token
+from commitments.versioning import VersionField, check_version, locked, version_token
 
 BULK_VERSIONS_SALT = "commitments.bulk-progress-versions"
 

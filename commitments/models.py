@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from quito_ga.versioning import Versioned
+from commitments.versioning import Versioned
 
 COORDINATION_GROUP = "Coordinación del plan"
 EDITOR_GROUP = "Editor institucional"

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
+from commitments.versioning import VersionedAdmin, VersionedInline
 from council.models import (
     AgendaItem,
     Agreement,
@@ -20,7 +21,6 @@ from council.models import (
     Session,
     validate_pdf,
 )
-from quito_ga.versioning import VersionedAdmin, VersionedInline
 
 
 def can_convene(user):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
 from commitments.models import Commitment
+from commitments.versioning import VersionedAdmin
 from proposals.models import (
     CONSENT_VERSION,
     Call,
@@ -23,7 +24,6 @@ from proposals.models import (
     ZonalAdministration,
     can_moderate,
 )
-from quito_ga.versioning import VersionedAdmin
 
 
 @admin.register(ZonalAdministration)

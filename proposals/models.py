@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import ActionPlan, Bilingual, Commitment, OgpValue
-from quito_ga.versioning import Versioned
+from commitments.versioning import Versioned
 
 MODERATION_GROUP = "Moderación de propuestas"
 # What each role may do with proposals, as model permissions: (app label, codename).

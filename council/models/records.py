@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Milestone, Organization, ProgressUpdate, validate_evidence_file
+from commitments.versioning import Versioned
 from council.models.sessions import CouncilMember, Session, today
-from quito_ga.versioning import Versioned
 
 # What nh3 lets through from the Markdown of the minutes: text structure, tables and links, nothing active.
 MINUTES_TAGS = {

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, Milestone, Organization
-from quito_ga.versioning import Versioned
+from commitments.versioning import Versioned
 
 SECRETARIAT_GROUP = "Secretaría técnica del consejo"
 COUNCIL_GROUP = "Consejo consultivo"

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from commitments.models import COORDINATION_GROUP, EDITOR_GROUP, Milestone, ProgressUpdate
+from commitments.versioning import StaleVersionError
 from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Minutes, Session
 from proposals.models import MODERATION_GROUP, Proposal
-from quito_ga.versioning import StaleVersionError
 from tests.commitments.factories import EvidenceFactory, ProgressUpdateFactory
 from tests.council.factories import CouncilMemberFactory, MinutesFactory, SessionFactory, held_session
 from tests.factories import CommitmentFactory, MilestoneFactory, OrganizationFactory, staff_user

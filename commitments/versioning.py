@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 VERSION_FIELD = "loaded_version"
-SIGNING_SALT = "quito_ga.versioning"
+SIGNING_SALT = "commitments.versioning"
 
 
 class StaleVersionError(ValidationError):
