@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
 from commitments.models import Commitment
-from commitments.versioning import VersionedAdmin
+from commitments.versioning import StaleVersionError, VersionedAdmin
 from proposals.models import (
     CONSENT_VERSION,
     Call,
@@ -271,7 +271,11 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
     def start_review(self, request, queryset):
         count = 0
         for proposal in queryset.filter(status=Proposal.Status.RECEIVED):
-            proposal.change_status(status=Proposal.Status.UNDER_REVIEW, by=request.user)
+            try:
+                proposal.change_status(status=Proposal.Status.UNDER_REVIEW, by=request.user)
+            except StaleVersionError as error:  # another moderator saved it since the list was loaded
+                self.message_user(request, error.messages[0], messages.WARNING)
+                continue
             count += 1
         self.message_user(request, _("%(count)d proposals are now under review.") % {"count": count}, messages.SUCCESS)
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
+from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.test import Client
 from django.urls import reverse
@@ -327,6 +328,31 @@ def test_saving_again_after_a_refusal_does_not_undo_anothers_hiding():
         True,
         "Lenguaje ofensivo",
     )
+
+
+def test_the_start_review_action_skips_a_proposal_another_moderator_saved_meanwhile(monkeypatch):
+    changed, untouched = ProposerContactFactory().proposal, ProposerContactFactory().proposal
+    moderator = browser(staff_user("moderadora", MODERATION_GROUP))
+    change_status = Proposal.change_status
+
+    def saved_by_someone_else_first(proposal, **kwargs):
+        if proposal.pk == changed.pk:  # the other moderator's save lands between the list and this one
+            Proposal.objects.filter(pk=proposal.pk).update(version=F("version") + 1, title="Título de otra persona")
+        return change_status(proposal, **kwargs)
+
+    monkeypatch.setattr(Proposal, "change_status", saved_by_someone_else_first)
+    response = moderator.post(
+        reverse("admin:proposals_proposal_changelist"),
+        {"action": "start_review", "_selected_action": [changed.pk, untouched.pk]},
+        follow=True,
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("Otra persona cambió" in message for message in messages), messages
+    changed.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (changed.title, changed.status) == ("Título de otra persona", Proposal.Status.RECEIVED)
+    assert untouched.status == Proposal.Status.UNDER_REVIEW
 
 
 # Council sessions and minutes
