@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from commitments.forms import BulkProgressForm
+from commitments.forms import BulkProgressForm, ProgressReportForm
 from commitments.history import HistoryAdmin
 from commitments.models import (
     ActionPlan,
@@ -25,6 +25,7 @@ from commitments.models import (
     coordinates_plans,
     staff_organization_id,
 )
+from commitments.versioning import VersionedAdmin, VersionedInline
 
 
 def public_reader(user, model_name):
@@ -79,7 +80,7 @@ class ActionPlanAdmin(HistoryAdmin):
     date_hierarchy = "submitted_on"
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(VersionedInline, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ["order", "title", "responsible", "starts_on", "due_on", "revised_due_on", "weight", "progress", "status"]
@@ -154,7 +155,7 @@ class UpdateHistoryInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedAdminMixin, HistoryAdmin):
+class MilestoneAdmin(VersionedAdmin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "responsible_acronym", "due_date", "progress_display", "status_display", "delay"]
     list_filter = ["status", DelayedFilter, "commitment__plan", "responsible", "is_demo"]
     list_select_related = ["commitment", "responsible"]
@@ -224,13 +225,16 @@ class MilestoneAdmin(ScopedAdminMixin, HistoryAdmin):
             raise PermissionDenied
         milestones = Milestone.objects.editable_by(request.user)
         form = BulkProgressForm(request.POST or None, request.FILES or None, milestones=milestones)
-        if request.method == "POST" and form.is_valid() and form.cleaned_data["confirm"]:
-            with transaction.atomic():
+        # One transaction from the version check (which locks the milestones) to the last report.
+        with transaction.atomic():
+            confirmed = request.method == "POST" and form.is_valid() and form.cleaned_data["confirm"]
+            if confirmed:
                 for row in form.rows:
                     row.milestone.report(
                         progress=row.progress, status=row.status, note=row.note, by=request.user,
                         reported_on=timezone.localdate(),
                     )  # fmt: skip
+        if confirmed:
             count = len(form.rows)
             self.message_user(
                 request,
@@ -286,7 +290,8 @@ class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["milestone__title", "milestone__commitment__code", "note"]
     autocomplete_fields = ["milestone"]
     date_hierarchy = "reported_on"
-    fields = ["milestone", "reported_on", "progress", "status", "note"]
+    form = ProgressReportForm
+    fields = ["milestone", "reported_on", "progress", "status", "note", "milestone_version"]
     inlines = [EvidenceInline]
 
     def scoped(self, request, queryset):

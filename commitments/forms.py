@@ -2,11 +2,15 @@ import csv
 
 import django_filters
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, Milestone, OgpValue, Organization, ProgressUpdate
+from commitments.versioning import VersionField, check_version, locked, version_token
+
+BULK_VERSIONS_SALT = "commitments.bulk-progress-versions"
 
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 20
@@ -113,11 +117,14 @@ class BulkProgressForm(forms.Form):
     )  # fmt: skip
     csv_text = forms.CharField(required=False, widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The milestones' versions when the preview was shown: a milestone changed since is not reported blindly.
+    versions = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, milestones, **kwargs):
         super().__init__(*args, **kwargs)
         self.milestones = milestones
         self.rows = []
+        self.versions_token = ""
 
     def clean(self):
         cleaned = super().clean()
@@ -129,6 +136,7 @@ class BulkProgressForm(forms.Form):
         if len(self.rows) > self.MAX_ROWS:
             raise ValidationError(_("At most %(max)s rows at a time."), code="too_many", params={"max": self.MAX_ROWS})
         self.check_rows()
+        self.check_versions(cleaned.get("versions"))
         if any(row.errors for row in self.rows):
             cleaned["confirm"] = False
             raise ValidationError(_("Nothing was saved: correct the rows with errors and upload the file again."),
@@ -208,3 +216,55 @@ class BulkProgressForm(forms.Form):
             update.check_evidence(new_evidence_count=0)
         except ValidationError as error:
             row.errors.extend(error.messages)
+
+    def check_versions(self, token):
+        """Lock the rows' milestones; at confirmation, refuse those that changed since the preview."""
+        pks = {row.milestone.pk for row in self.rows if row.milestone is not None}
+        current = {
+            milestone.pk: milestone
+            for milestone in locked(Milestone.objects.filter(pk__in=pks).only("version", "progress"))
+        }
+        self.versions_token = signing.dumps({str(pk): milestone.version for pk, milestone in current.items()},
+                                            salt=BULK_VERSIONS_SALT)  # fmt: skip
+        try:
+            previewed = signing.loads(token, salt=BULK_VERSIONS_SALT) if token else None
+        except signing.BadSignature:
+            previewed = None
+        if previewed is None:
+            return  # the preview itself, or a hand-made post without versions
+        for row in self.rows:
+            milestone = current.get(row.milestone.pk) if row.milestone is not None else None
+            if milestone is not None and previewed.get(str(milestone.pk)) != milestone.version:
+                row.errors.append(
+                    _("This milestone changed after the preview (it is now at %(progress)s %%): upload the file again.")
+                    % {"progress": milestone.progress}
+                )
+
+
+class ProgressReportForm(forms.ModelForm):
+    """A progress report remembers the milestone as it was when the form was opened."""
+
+    milestone_version = VersionField()
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["milestone", "reported_on", "progress", "status", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        milestone = self.initial.get("milestone")
+        if self.is_bound or not milestone or "milestone" not in self.fields:
+            return
+        try:
+            milestone = self.fields["milestone"].queryset.filter(pk=getattr(milestone, "pk", milestone)).first()
+        except (ValueError, ValidationError):
+            return  # a malformed address: the form starts without a milestone
+        if milestone is not None:
+            self.fields["milestone_version"].initial = version_token(milestone)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A report on a milestone someone reported on (or edited) since would silently replace their figures.
+        if cleaned.get("milestone") is not None:
+            check_version(self, "milestone_version", cleaned["milestone"])
+        return cleaned

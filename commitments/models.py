@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.versioning import Versioned
+
 COORDINATION_GROUP = "Coordinación del plan"
 EDITOR_GROUP = "Editor institucional"
 # Commitments of plans without OGP codes (the first plan) get a local code: prefix, plan number, commitment number.
@@ -567,7 +569,7 @@ class MilestoneQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -597,6 +599,8 @@ class Milestone(models.Model):
     last_reported_on = models.DateField(_("last reported on"), null=True, blank=True, editable=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+
+    conflict_ignored_fields = ("effective_due_on",)
 
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["progress", "status", "last_reported_on", "completed_on"])
@@ -708,12 +712,15 @@ class Milestone(models.Model):
         else:
             self.progress, self.status, self.last_reported_on = latest.progress, latest.status, latest.reported_on
             self.completed_on = latest.reported_on if latest.status == self.Status.COMPLETE else None
+        # A report changes the milestone: forms opened before it are stale, like after any other save.
         Milestone.objects.filter(pk=self.pk).update(
+            version=F("version") + 1,
             progress=self.progress,
             status=self.status,
             last_reported_on=self.last_reported_on,
             completed_on=self.completed_on,
         )
+        self.version += 1
         self.commitment.refresh_progress()
 
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
+from commitments.versioning import VersionedAdmin, VersionedInline
 from council.models import (
     AgendaItem,
     Agreement,
@@ -113,7 +114,7 @@ class AttendanceInline(HeldSessionInline, admin.TabularInline):
         return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
 
-class MinutesInline(HeldSessionInline, admin.StackedInline):
+class MinutesInline(VersionedInline, HeldSessionInline, admin.StackedInline):
     model = Minutes
     fk_name = "session"
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 16, "cols": 80})}}
@@ -173,7 +174,7 @@ class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(HistoryAdmin):
+class SessionAdmin(VersionedAdmin, HistoryAdmin):
     list_display = ["number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo"]
     list_filter = ["status", "kind", "is_demo"]
     date_hierarchy = "scheduled_on"
@@ -317,7 +318,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(HistoryAdmin):
+class MinutesAdmin(VersionedAdmin, HistoryAdmin):
     list_display = ["__str__", "status", "approved_at", "published_on", "workflow"]
     list_filter = ["status"]
     list_select_related = ["session", "approved_at"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
 from commitments.models import Commitment
+from commitments.versioning import StaleVersionError, VersionedAdmin
 from proposals.models import (
     CONSENT_VERSION,
     Call,
@@ -183,7 +184,7 @@ class ModerationForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(HistoryAdmin):
+class ProposalAdmin(VersionedAdmin, HistoryAdmin):
     form = ModerationForm
     list_display = ["code", "title", "status", "zone", "topic", "created_at", "is_hidden", "entered_by_staff"]
     list_filter = ["status", "call", "zone", "topic", "is_hidden", "entered_by_staff"]
@@ -309,7 +310,11 @@ class ProposalAdmin(HistoryAdmin):
     def start_review(self, request, queryset):
         count = 0
         for proposal in queryset.filter(status=Proposal.Status.RECEIVED):
-            proposal.change_status(status=Proposal.Status.UNDER_REVIEW, by=request.user)
+            try:
+                proposal.change_status(status=Proposal.Status.UNDER_REVIEW, by=request.user)
+            except StaleVersionError as error:  # another moderator saved it since the list was loaded
+                self.message_user(request, error.messages[0], messages.WARNING)
+                continue
             count += 1
         self.message_user(request, _("%(count)d proposals are now under review.") % {"count": count}, messages.SUCCESS)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import ActionPlan, Bilingual, Commitment, OgpValue
+from commitments.versioning import Versioned
 
 MODERATION_GROUP = "Moderación de propuestas"
 # What each role may do with proposals, as model permissions: (app label, codename).
@@ -264,7 +265,7 @@ def can_moderate(user):
     return user.is_superuser or user.has_perm("proposals.view_proposercontact")
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
         UNDER_REVIEW = "under_review", _("Under review")
@@ -310,6 +311,8 @@ class Proposal(models.Model):
     # that was served the form knows it; empty for proposals entered by staff.
     submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+
+    conflict_ignored_fields = ("search_text",)
 
     objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_text", "submission_token"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Milestone, Organization, ProgressUpdate, validate_evidence_file
+from commitments.versioning import Versioned
 from council.models.sessions import CouncilMember, Session, today
 
 # What nh3 lets through from the Markdown of the minutes: text structure, tables and links, nothing active.
@@ -53,7 +54,7 @@ class MinutesQuerySet(models.QuerySet):
         return self.published()
 
 
-class Minutes(models.Model):
+class Minutes(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, Milestone, Organization
+from commitments.versioning import Versioned
 
 SECRETARIAT_GROUP = "Secretaría técnica del consejo"
 COUNCIL_GROUP = "Consejo consultivo"
@@ -262,7 +263,7 @@ class SessionQuerySet(models.QuerySet):
         )
 
 
-class Session(models.Model):
+class Session(Versioned):
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Ordinary")
         EXTRAORDINARY = "extraordinary", _("Extraordinary")
