@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0004_parish_and_zone_sources'),
+        ('proposals', '0005_proposal_submission_token'),
     ]
 
     operations = [

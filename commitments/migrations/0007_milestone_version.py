@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0005_evidence_message'),
+        ('commitments', '0006_sourced_dates_and_unknowns'),
     ]
 
     operations = [
