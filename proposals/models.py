@@ -207,6 +207,15 @@ class ProposalQuerySet(models.QuerySet):
             models.Prefetch("commitments", queryset=Commitment.objects.select_related("plan").order_by("code")),
         )
 
+    def awaiting_answer(self):
+        """Open proposals without a reasoned response yet, the oldest first."""
+        return (
+            self.exclude(status__in=Proposal.CLOSED_STATUSES)
+            .filter(response="")
+            .defer("problem", "solution", "search_text")
+            .order_by("created_at", "pk")
+        )
+
     def closed_before(self, moment):
         return self.filter(status__in=Proposal.CLOSED_STATUSES, closed_at__lt=moment)
 
@@ -340,6 +349,10 @@ class Proposal(models.Model):
 
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES
+
+    def days_waiting(self, on=None):
+        """Whole days since the proposal was received, in Quito's calendar."""
+        return ((on or timezone.localdate()) - timezone.localdate(self.created_at)).days
 
     @transaction.atomic
     def submit(self, *, contact, by=None):
