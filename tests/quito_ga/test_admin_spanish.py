@@ -58,3 +58,10 @@ def test_bulk_change_message_agrees_in_number():
         )
     assert one % {"count": 1, "name": "sesión"} == "Se modificó 1 sesión."
     assert many % {"count": 3, "name": "sesiones"} == "Se modificaron 3 sesiones."
+
+
+def test_time_zone_note_of_the_date_widgets_reads_right(client):
+    client.force_login(staff_user("coordinadora", COORDINATION_GROUP))
+    catalogue = client.get("/admin/jsi18n/").content.decode()
+    assert "su hora local est\\u00e1 %s hora por delante de la del servidor (Quito)" in catalogue
+    assert "Usted esta a" not in catalogue
