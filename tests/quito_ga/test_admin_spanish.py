@@ -16,6 +16,7 @@ def test_milestone_list_searches_and_runs_actions_in_spanish(client):
     content = client.get("/admin/commitments/milestone/").content.decode()
     assert "Buscar en hitos" in content and "Search hitos" not in content
     assert ">Ejecutar</button>" in content and ">Run</button>" not in content
+    assert "Eliminar la selección de hitos" in content and "seleccionado/s" not in content
 
 
 def test_blank_choice_reads_in_spanish(client):
@@ -65,3 +66,10 @@ def test_time_zone_note_of_the_date_widgets_reads_right(client):
     catalogue = client.get("/admin/jsi18n/").content.decode()
     assert "su hora local est\\u00e1 %s hora por delante de la del servidor (Quito)" in catalogue
     assert "Usted esta a" not in catalogue
+
+
+def test_a_read_only_object_page_is_titled_ver(client):
+    milestone = MilestoneFactory()
+    client.force_login(staff_user("secretaria", "Secretaría técnica del consejo"))
+    content = client.get(f"/admin/commitments/milestone/{milestone.pk}/change/").content.decode()
+    assert "| Ver hito |" in content and "Vista hito" not in content
