@@ -83,6 +83,20 @@ class OrganizationQuerySet(models.QuerySet):
             ),
         )
 
+    def least_punctual_first(self, on=None):
+        """Institutions with milestones, the lowest share on time first; those with none due yet last."""
+        share = models.Case(
+            models.When(due_count=0, then=None),
+            default=F("on_time_count") * 1.0 / F("due_count"),
+            output_field=models.FloatField(),
+        )
+        return (
+            self.with_punctuality(on)
+            .filter(milestone_count__gt=0)
+            .alias(share=share)
+            .order_by(F("share").asc(nulls_last=True), "acronym")
+        )
+
 
 class Organization(models.Model):
     class Kind(models.TextChoices):

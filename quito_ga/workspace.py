@@ -70,11 +70,10 @@ def milestone_sections(milestones, on):
 
 
 def punctuality_section(on):
-    organizations = (
-        Organization.objects.with_punctuality(on).filter(milestone_count__gt=0).order_by("is_demo", "acronym")
+    organizations = Organization.objects.least_punctual_first(on)
+    return section(
+        "punctuality", _("Punctuality by institution"), organizations, changelist("commitments_organization")
     )
-    # Institutions are a short vocabulary (tens), so all of them are listed.
-    return Section("punctuality", _("Punctuality by institution"), list(organizations))
 
 
 def secretariat_sections(on):
