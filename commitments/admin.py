@@ -10,15 +10,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from commitments.forms import BulkProgressForm, ProgressReportForm
 from commitments.history import HistoryAdmin
 from commitments.models import (
+    DUE_SOON_DAYS,
+    NO_REPORT_DAYS,
     ActionPlan,
     Commitment,
     Evidence,
     Milestone,
+    MilestoneQuerySet,
     Organization,
     ProgressUpdate,
     StaffProfile,
@@ -139,6 +142,29 @@ class DelayedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PendingWorkFilter(admin.SimpleListFilter):
+    """The lists of the staff's admin home ("Mi trabajo"), reachable in full from its "ver todos" links."""
+
+    title = _("pending work")
+    parameter_name = "pendiente"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("vencidos", pgettext_lazy("pending work", "Overdue")),
+            ("por-vencer", _("Due in the next %(days)s days") % {"days": DUE_SOON_DAYS}),
+            ("sin-reporte", _("No report for %(days)s days") % {"days": NO_REPORT_DAYS}),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "vencidos":
+            return queryset.delayed()
+        if self.value() == "por-vencer":
+            return queryset.due_within(DUE_SOON_DAYS)
+        if self.value() == "sin-reporte":
+            return queryset.without_report_for(NO_REPORT_DAYS)
+        return queryset
+
+
 class UpdateHistoryInline(admin.TabularInline):
     model = ProgressUpdate
     extra = 0
@@ -157,9 +183,8 @@ class UpdateHistoryInline(admin.TabularInline):
 @admin.register(Milestone)
 class MilestoneAdmin(VersionedAdmin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "responsible_acronym", "due_date", "progress_display", "status_display", "delay"]
-    list_filter = ["status", DelayedFilter, "commitment__plan", "responsible", "is_demo"]
+    list_filter = ["status", DelayedFilter, PendingWorkFilter, "commitment__plan", "responsible", "is_demo"]
     list_select_related = ["commitment", "responsible"]
-    ordering = ["commitment__plan__number", "commitment__code", "order"]
     search_fields = ["title", "commitment__code", "commitment__title", "commitment__short_title"]
     autocomplete_fields = ["commitment", "responsible"]
     readonly_fields = ["progress", "status", "last_reported_on", "report_link"]
@@ -172,6 +197,9 @@ class MilestoneAdmin(VersionedAdmin, ScopedAdminMixin, HistoryAdmin):
         if public_reader(request.user, "milestone"):
             return queryset
         return queryset.filter(pk__in=Milestone.objects.editable_by(request.user).values("pk"))
+
+    def get_ordering(self, request):
+        return MilestoneQuerySet.urgency_ordering()  # the most urgent first, complete ones last
 
     def get_readonly_fields(self, request, obj=None):
         if coordinates_plans(request.user):

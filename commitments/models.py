@@ -1,3 +1,4 @@
+import datetime
 import os
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
@@ -106,6 +107,35 @@ class Bilingual(models.Model):
         return english, "en"
 
 
+class OrganizationQuerySet(models.QuerySet):
+    def with_punctuality(self, on=None):
+        """Annotate `due_count` (milestones it is responsible for, due before `on`) and `on_time_count` of them."""
+        due = Q(milestones__effective_due_on__lt=on or today())
+        return self.annotate(
+            milestone_count=Count("milestones", distinct=True),
+            due_count=Count("milestones", filter=due, distinct=True),
+            on_time_count=Count(
+                "milestones",
+                filter=due & Q(milestones__completed_on__lte=F("milestones__effective_due_on")),
+                distinct=True,
+            ),
+        )
+
+    def least_punctual_first(self, on=None):
+        """Institutions with milestones, the lowest share on time first; those with none due yet last."""
+        share = models.Case(
+            models.When(due_count=0, then=None),
+            default=F("on_time_count") * 1.0 / F("due_count"),
+            output_field=models.FloatField(),
+        )
+        return (
+            self.with_punctuality(on)
+            .filter(milestone_count__gt=0)
+            .alias(share=share)
+            .order_by(F("share").asc(nulls_last=True), "acronym")
+        )
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal government")
@@ -121,6 +151,7 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
+    objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -133,6 +164,15 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("commitments:organization-detail", kwargs={"slug": self.slug})
+
+    def punctuality(self):
+        """Percentage of its due milestones completed by their due date; None (no data) when none is due yet.
+
+        Needs `with_punctuality()`.
+        """
+        if not self.due_count:
+            return None
+        return round(self.on_time_count * 100 / self.due_count)
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -540,6 +580,11 @@ class Commitment(Bilingual):
         return {"progress": mean, "known": len(known), "total": len(commitments)}
 
 
+# What staff are reminded of: milestones due within this many days, and those without a report for that many.
+DUE_SOON_DAYS = 30
+NO_REPORT_DAYS = 60
+
+
 class MilestoneQuerySet(models.QuerySet):
     # Other apps add what the commitment page shows per milestone (the council's reviews) from AppConfig.ready().
     page_prefetches = []
@@ -567,6 +612,35 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(
             Q(commitment__lead_id=organization_id) | Q(commitment__co_responsible__id=organization_id)
         ).distinct()
+
+    def due_within(self, days, on=None):
+        """Incomplete milestones due from `on` to `days` days later (the due date in force)."""
+        on = on or today()
+        return self.exclude(status=Milestone.Status.COMPLETE).filter(
+            effective_due_on__gte=on, effective_due_on__lte=on + datetime.timedelta(days=days)
+        )
+
+    def without_report_for(self, days, on=None):
+        """Incomplete milestones started at least `days` days ago with no report in those `days` days."""
+        cutoff = (on or today()) - datetime.timedelta(days=days)
+        return (
+            self.exclude(status=Milestone.Status.COMPLETE)
+            .filter(starts_on__lte=cutoff)
+            .filter(Q(last_reported_on__isnull=True) | Q(last_reported_on__lt=cutoff))
+        )
+
+    @staticmethod
+    def urgency_ordering():
+        """Incomplete before complete; among them the longest overdue first, then by the due date in force."""
+        complete_last = models.Case(
+            models.When(status=Milestone.Status.COMPLETE, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return [complete_last.asc(), F("effective_due_on").asc(), "commitment__code", "order"]
+
+    def by_urgency(self):
+        return self.order_by(*self.urgency_ordering())
 
 
 class Milestone(Versioned):

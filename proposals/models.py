@@ -238,6 +238,15 @@ class ProposalQuerySet(models.QuerySet):
             return self.filter(Q(status=status) | closed_unanswered)
         return self.filter(status=status).exclude(closed_unanswered)
 
+    def awaiting_answer(self):
+        """Open proposals without a reasoned response yet, the oldest first."""
+        return (
+            self.exclude(status__in=Proposal.CLOSED_STATUSES)
+            .filter(response="")
+            .defer("problem", "solution", "search_text")
+            .order_by("created_at", "pk")
+        )
+
     def closed_before(self, moment):
         return self.filter(status__in=Proposal.CLOSED_STATUSES, closed_at__lt=moment)
 
@@ -411,6 +420,10 @@ class Proposal(Versioned):
 
     def get_public_status_display(self):
         return self.public_status().label
+
+    def days_waiting(self, on=None):
+        """Whole days since the proposal was received, in Quito's calendar."""
+        return ((on or timezone.localdate()) - timezone.localdate(self.created_at)).days
 
     @transaction.atomic
     def submit(self, *, contact, by=None):

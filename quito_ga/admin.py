@@ -48,6 +48,12 @@ class PortalAdminSite(admin.AdminSite):
     def get_urls(self):
         return [path("segundo-factor/", self.second_factor_view, name="second-factor"), *super().get_urls()]
 
+    def index(self, request, extra_context=None):
+        # Each role opens the back office on its own pending work ("Mi trabajo"), above the list of models.
+        from quito_ga.workspace import role_home  # imports every app's models: only once the registry is ready
+
+        return super().index(request, {**(extra_context or {}), "work_sections": role_home(request.user)})
+
     def login(self, request, extra_context=None):
         if request.method == "GET" and needs_second_factor(request):
             return redirect(f"{self.name}:second-factor")

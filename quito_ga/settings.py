@@ -269,6 +269,8 @@ PORTAL_URL = os.environ.get("DJANGO_PORTAL_URL", "http://127.0.0.1:8000")
 # Citizen proposals: how long the contact data of a closed proposal is kept before purge_personal_data
 # anonymises it, and the limits against automated abuse of the public forms.
 PROPOSALS_RETENTION_DAYS = int(os.environ.get("PROPOSALS_RETENTION_DAYS", "365"))
+# Days within which moderators aim to answer a proposal; older ones stand out on their admin home.
+PROPOSALS_RESPONSE_TARGET_DAYS = int(os.environ.get("PROPOSALS_RESPONSE_TARGET_DAYS", "30"))
 PROPOSALS_MIN_FILL_SECONDS = int(os.environ.get("PROPOSALS_MIN_FILL_SECONDS", "5"))
 PROPOSALS_SUBMISSIONS_PER_HOUR = int(os.environ.get("PROPOSALS_SUBMISSIONS_PER_HOUR", "5"))
 PROPOSALS_LOOKUPS_PER_HOUR = int(os.environ.get("PROPOSALS_LOOKUPS_PER_HOUR", "30"))

@@ -53,6 +53,12 @@ class MinutesQuerySet(models.QuerySet):
         """Drafts and approved-but-unpublished minutes stay in the back office."""
         return self.published()
 
+    def awaiting_approval(self):
+        return self.filter(status=Minutes.Status.DRAFT).select_related("session").order_by("session__scheduled_on")
+
+    def awaiting_publication(self):
+        return self.filter(status=Minutes.Status.APPROVED).select_related("session").order_by("session__scheduled_on")
+
 
 class Minutes(Versioned):
     class Status(models.TextChoices):
@@ -222,6 +228,15 @@ class Erratum(models.Model):
 class AgreementQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Agreement.OPEN_STATUSES)
+
+    def overdue(self, on=None):
+        """Open agreements of held sessions past their due date, the longest overdue first."""
+        return (
+            self.open()
+            .filter(session__status=Session.Status.HELD, due_on__lt=on or today())
+            .select_related("session", "responsible_organization", "responsible_member")
+            .order_by("due_on", "session__scheduled_on", "number")
+        )
 
     def for_council_page(self):
         return (

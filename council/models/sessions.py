@@ -253,6 +253,20 @@ class SessionQuerySet(models.QuerySet):
             ),
         )
 
+    def to_record(self, on=None):
+        """Sessions whose date has come, not suspended, still missing their attendance or their minutes."""
+        no_attendance = ~models.Exists(Attendance.objects.filter(session=OuterRef("pk")))
+        return (
+            self.filter(scheduled_on__lte=on or today())
+            .exclude(status=Session.Status.SUSPENDED)
+            .filter(no_attendance | Q(minutes__isnull=True))
+            .annotate(
+                has_attendance=models.Exists(Attendance.objects.filter(session=OuterRef("pk"))),
+                has_minutes=models.ExpressionWrapper(Q(minutes__isnull=False), output_field=models.BooleanField()),
+            )
+            .order_by("scheduled_on", "number")
+        )
+
     def with_published_minutes(self):
         from council.models.records import Minutes
 
