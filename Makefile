@@ -78,6 +78,9 @@ _serve:
 	@echo "  Administration:         http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Demo password:          $$DEMO_PASSWORD  (file .demo_password)"
 	@echo
+	@# The task worker (emails, the evidence repository's ZIP) runs beside gunicorn and stops with it.
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn quito_ga.wsgi --bind 127.0.0.1:$(PORT) --workers $(GUNICORN_WORKERS) \
 	  --threads $(GUNICORN_THREADS) --access-logfile - --forwarded-allow-ips 127.0.0.1
 

@@ -39,6 +39,8 @@ ADD = {
 }
 # Nobody but a superuser manages accounts, groups or the login lockout records.
 SUPERUSER_ONLY = {"auth.user", "auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# The task queue's records (emails sent or failed, repository builds): read-only, for system administrators.
+SUPERUSER_ONLY |= {"django_tasks_database.dbtaskresult"}
 
 
 @pytest.fixture
