@@ -239,6 +239,8 @@ TASKS = {
 }
 EMAIL_ATTEMPTS = int(os.environ.get("DJANGO_EMAIL_ATTEMPTS", "8"))
 EMAIL_RETRY_SECONDS = int(os.environ.get("DJANGO_EMAIL_RETRY_SECONDS", "60"))
+# Evidence repository ZIPs (built by the worker) each app process streams at once; more wait with a 503.
+REPOSITORY_DOWNLOADS_PER_PROCESS = int(os.environ.get("DJANGO_REPOSITORY_DOWNLOADS_PER_PROCESS", "2"))
 
 # Password of the demonstration accounts created by seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
