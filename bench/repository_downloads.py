@@ -1,14 +1,17 @@
 """Home page latency while clients download a plan's evidence repository ZIP in parallel.
 
 Usage: python bench/repository_downloads.py http://127.0.0.1:8108 PLAN_SLUG [--downloaders 8] [--requests 200]
-Against a running portal (gunicorn, debug off) whose task worker has built the plan's ZIP. Measures the home
-page idle, then again while DOWNLOADERS threads fetch the ZIP in a loop (reading every byte; a 503 is retried
-at once, the worst case), and prints the medians, 95th percentiles and what the downloaders got.
+       [--rounds 3] [--limit-rate 20M]
+Against a running portal (gunicorn, debug off) whose task worker has built the plan's ZIP. Alternates rounds
+of the home page idle and while DOWNLOADERS clients (curl) fetch the ZIP in a loop, every byte, at full speed
+(--limit-rate caps each client, e.g. 20M for a fast connection); a client told 503 waits as its Retry-After
+says. Prints the medians, 95th percentiles and what the downloaders got. Needs curl.
 """
 
 import argparse
 import http.client
 import statistics
+import subprocess
 import threading
 import time
 from urllib.parse import urlsplit
@@ -51,40 +54,58 @@ def summary(label, timings):
     return p95
 
 
+def download_loop(url, stop, results, lock, limit_rate):
+    """One client downloading the ZIP again and again; told 503, it waits as Retry-After says, like a browser."""
+    command = ["curl", "-s", "-o", "/dev/null", "-D", "-", "-w", "%{size_download}", url]
+    if limit_rate:
+        command += ["--limit-rate", limit_rate]
+    while not stop.is_set():
+        output = subprocess.run(command, capture_output=True, text=True, check=False).stdout
+        status = output.split()[1]
+        retry_after = next(
+            (int(line.split(":")[1]) for line in output.splitlines() if line.lower().startswith("retry-after:")), 0
+        )
+        with lock:
+            key = "ok" if status == "200" else "busy" if status == "503" else "other"
+            results[key] += 1
+            results["bytes"] += int(output.split()[-1]) if status == "200" else 0
+        stop.wait(retry_after)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
     parser.add_argument("plan")
     parser.add_argument("--downloaders", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--limit-rate", default="")
     args = parser.parse_args()
     path = f"/datos/repositorio/{args.plan}/"
     status, size, seconds = get(args.base, path, sink=True)
     print(f"one download alone: status {status}, {size / 1e6:.1f} MB in {seconds:.2f} s")
     get(args.base, "/")
-    idle = summary("home idle", home_latencies(args.base, args.requests))
-
-    stop, results, lock = threading.Event(), {"ok": 0, "busy": 0, "other": 0, "bytes": 0}, threading.Lock()
-
-    def downloader():
-        while not stop.is_set():
-            status, size, _seconds = get(args.base, path, sink=True)
-            with lock:
-                key = "ok" if status == 200 else "busy" if status == 503 else "other"
-                results[key] += 1
-                results["bytes"] += size if status == 200 else 0
-
-    threads = [threading.Thread(target=downloader) for _ in range(args.downloaders)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1)
-    loaded = summary(f"home during {args.downloaders} parallel downloads", home_latencies(args.base, args.requests))
-    stop.set()
-    for thread in threads:
-        thread.join()
+    idle, loaded = [], []
+    results, lock = {"ok": 0, "busy": 0, "other": 0, "bytes": 0}, threading.Lock()
+    for _round in range(args.rounds):
+        idle += home_latencies(args.base, args.requests)
+        stop = threading.Event()
+        threads = [
+            threading.Thread(target=download_loop, args=(args.base + path, stop, results, lock, args.limit_rate))
+            for _ in range(args.downloaders)
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(1)
+        loaded += home_latencies(args.base, args.requests)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    idle_p95 = summary("home idle", idle)
+    loaded_p95 = summary(f"home during {args.downloaders} parallel downloads", loaded)
     print(
         f"downloads: {results['ok']} complete ({results['bytes'] / 1e6:.0f} MB), {results['busy']} answered 503 "
-        f"(limit), {results['other']} other; p95 ratio loaded/idle = {loaded / idle:.2f}"
+        f"(limit), {results['other']} other; p95 ratio loaded/idle = {loaded_p95 / idle_p95:.2f}"
     )
 
 

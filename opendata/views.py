@@ -1,8 +1,9 @@
 import threading
 
 from django.conf import settings
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -85,8 +86,9 @@ def repository_export(request, slug):
 
 
 def _repository_unavailable(request, plan, reason, retry_after):
-    context = {"plan": plan, "reason": reason, "retry_after": retry_after}
-    response = render(request, "opendata/repository_unavailable.html", context, status=503)
+    # Rendered without the request's context processors: a crowd of refused downloads stays cheap.
+    content = render_to_string("opendata/repository_unavailable.html", {"plan": plan, "reason": reason})
+    response = HttpResponse(content, status=503)
     response["Retry-After"] = str(retry_after)
     return response
 
