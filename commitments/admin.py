@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.forms import BulkProgressForm
+from commitments.history import HistoryAdmin
 from commitments.models import (
     ActionPlan,
     Commitment,
@@ -62,7 +62,7 @@ class ScopedAdminMixin:
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ["name", "acronym", "kind", "is_demo"]
     list_filter = ["kind", "is_demo"]
     search_fields = ["name", "acronym"]
@@ -70,7 +70,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(HistoryAdmin):
     list_display = ["number", "title", "period", "status", "is_current", "is_demo"]
     list_filter = ["status", "is_current", "is_demo"]
     search_fields = ["title", "title_en"]
@@ -88,7 +88,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ["code", "short_title", "plan", "lead", "progress", "is_demo"]
     list_filter = ["plan", "ogp_values", "is_demo", "lead"]
     list_select_related = ["plan", "lead"]
@@ -151,7 +151,7 @@ class UpdateHistoryInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "responsible_acronym", "due_date", "progress_display", "status_display", "delay"]
     list_filter = ["status", DelayedFilter, "commitment__plan", "responsible", "is_demo"]
     list_select_related = ["commitment", "responsible"]

@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from commitments.history import HistoryAdmin
 from council.models import (
     AgendaItem,
     Agreement,
@@ -28,7 +28,7 @@ def can_convene(user):
 
 
 @admin.register(CouncilMember)
-class CouncilMemberAdmin(SimpleHistoryAdmin):
+class CouncilMemberAdmin(HistoryAdmin):
     list_display = ["__str__", "sector", "role", "term_starts_on", "term_ends_on", "user", "is_demo"]
     list_filter = ["sector", "role", "is_demo"]
     search_fields = ["name", "organization__name", "organization__acronym", "alternate_name"]
@@ -172,7 +172,7 @@ class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(HistoryAdmin):
     list_display = ["number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo"]
     list_filter = ["status", "kind", "is_demo"]
     date_hierarchy = "scheduled_on"
@@ -282,7 +282,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(SimpleHistoryAdmin):
+class MinutesAdmin(HistoryAdmin):
     list_display = ["__str__", "status", "approved_at", "published_on", "workflow"]
     list_filter = ["status"]
     list_select_related = ["session", "approved_at"]
@@ -381,7 +381,7 @@ class MinutesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(HistoryAdmin):
     """Following agreements up across sessions: their status and notes change long after the session."""
 
     list_display = ["__str__", "text", "responsible_organization", "due_on", "status"]
@@ -396,7 +396,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MilestoneReview)
-class MilestoneReviewAdmin(SimpleHistoryAdmin):
+class MilestoneReviewAdmin(HistoryAdmin):
     list_display = ["milestone", "session", "outcome", "update"]
     list_filter = ["outcome"]
     list_select_related = ["milestone__commitment", "session", "update"]

@@ -4,13 +4,13 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from commitments.history import HistoryAdmin
 from commitments.models import Commitment
 from proposals.models import (
     CONSENT_VERSION,
@@ -144,7 +144,7 @@ class ModerationForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(HistoryAdmin):
     form = ModerationForm
     list_display = ["code", "title", "status", "zone", "topic", "created_at", "is_hidden", "entered_by_staff"]
     list_filter = ["status", "call", "zone", "topic", "is_hidden", "entered_by_staff"]
@@ -179,6 +179,17 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_history_fieldsets(self, request, obj):
+        return self.readonly_fieldsets  # the stored values, not the moderation steps
+
+    def visible_history(self, request, obj):
+        history = super().visible_history(request, obj)
+        if can_moderate(request.user):
+            return history
+        # What moderation took down stays down: no version from before the last time the proposal was hidden.
+        last_hidden = history.filter(is_hidden=True).aggregate(at=Max("history_date"))["at"]
+        return history if last_hidden is None else history.filter(history_date__gt=last_hidden)
 
     def _autocomplete_url_name(self):
         return f"{self.opts.app_label}_{self.opts.model_name}_commitment_autocomplete"
@@ -217,7 +228,6 @@ class ProposalAdmin(SimpleHistoryAdmin):
         return {"call": Call.objects.open_now().first()}
 
     def save_model(self, request, obj, form, change):
-        self._moderation = form.cleaned_data
         if not change:
             obj.entered_by_staff = True
         super().save_model(request, obj, form, change)
@@ -225,7 +235,8 @@ class ProposalAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
-            self._apply_moderation(request, form.instance, change)
+            # Everything comes from this request's form: one admin instance serves every thread.
+            self._apply_moderation(request, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ProposerContact:
@@ -237,8 +248,8 @@ class ProposalAdmin(SimpleHistoryAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    def _apply_moderation(self, request, proposal, change):
-        data, user = self._moderation, request.user
+    def _apply_moderation(self, request, form, change):
+        proposal, data, user = form.instance, form.cleaned_data, request.user
         if not change:
             StatusEvent.objects.create(proposal=proposal, status=proposal.status, by=user)
             proposal._notify("received")

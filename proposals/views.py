@@ -4,7 +4,6 @@ import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
@@ -27,30 +26,19 @@ from proposals.models import (
     can_moderate,
     normalize_code,
 )
-from quito_ga.middleware import client_ip
+from ratelimits.limits import attempt, client_network, release
 
 ERASURE_MAX_AGE = 2 * 24 * 3600
 SESSION_CODE_KEY = "proposals:submitted-code"
 
 
-def _rate_key(request, scope):
-    # Only a hash of the address is kept, and only for an hour.
-    address = client_ip(request)
-    return "proposals:rate:" + hashlib.sha256(f"{scope}:{address}".encode()).hexdigest()
+def within_limit(request, scope, limit):
+    """Count this request against the client's hourly limit for `scope`; False when it is over."""
+    return attempt(f"proposals:{scope}", client_network(request), limit)
 
 
-def rate_limited(request, scope, limit):
-    return (cache.get(_rate_key(request, scope)) or 0) >= limit
-
-
-def count_attempt(request, scope):
-    key = _rate_key(request, scope)
-    if cache.add(key, 1, 3600):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
+def give_back(request, scope):
+    release(f"proposals:{scope}", client_network(request))
 
 
 def too_many(request, message):
@@ -109,7 +97,7 @@ def proposal_create(request):
         return render(request, "proposals/proposal_closed.html", {"upcoming": upcoming})
     limit_message = _("You have sent many proposals in a short time. Please wait an hour and try again.")
     if request.method == "POST":
-        if rate_limited(request, "submit", settings.PROPOSALS_SUBMISSIONS_PER_HOUR):
+        if not within_limit(request, "submit", settings.PROPOSALS_SUBMISSIONS_PER_HOUR):
             return too_many(request, limit_message)
         form = ProposalForm(request.POST, call=call)
         contact_form = ContactForm(request.POST)
@@ -119,11 +107,10 @@ def proposal_create(request):
             contact.language = translation.get_language() or settings.LANGUAGE_CODE
             proposal = form.save(commit=False)
             proposal.submit(contact=contact)
-            count_attempt(request, "submit")
             request.session[SESSION_CODE_KEY] = proposal.code
             return redirect("proposals:proposal-submitted")
-        if form.is_bot():
-            count_attempt(request, "submit")
+        if not form.is_bot():
+            give_back(request, "submit")  # a mistake to correct is not a submission
     else:
         form, contact_form = ProposalForm(call=call), ContactForm()
     context = {"form": form, "contact_form": contact_form, "call": call, "consent_version": CONSENT_VERSION}
@@ -158,16 +145,14 @@ def proposal_track(request):
     limit_message = _("Too many lookups from your connection. Please wait an hour and try again.")
     form, erasure_form = TrackForm(), ErasureRequestForm(prefix="erasure")
     if "code" in request.GET:
-        if rate_limited(request, "lookup", settings.PROPOSALS_LOOKUPS_PER_HOUR):
+        if not within_limit(request, "lookup", settings.PROPOSALS_LOOKUPS_PER_HOUR):
             return too_many(request, limit_message)
-        count_attempt(request, "lookup")
         form, proposal = _lookup(request)
         if proposal is not None:
             return redirect(proposal)
     if request.method == "POST":
-        if rate_limited(request, "lookup", settings.PROPOSALS_LOOKUPS_PER_HOUR):
+        if not within_limit(request, "lookup", settings.PROPOSALS_LOOKUPS_PER_HOUR):
             return too_many(request, limit_message)
-        count_attempt(request, "lookup")
         erasure_form = ErasureRequestForm(request.POST, prefix="erasure")
         if erasure_form.is_valid():
             _request_erasure(**erasure_form.cleaned_data)

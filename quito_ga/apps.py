@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,7 @@ def _content_changed(sender, **kwargs):
 
 
 class QuitoGaConfig(AppConfig):
+    default = True
     name = "quito_ga"
     verbose_name = _("Portal")
 
@@ -20,3 +24,21 @@ class QuitoGaConfig(AppConfig):
         # Any change to the portal's content makes every cached anonymous page stale.
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(_content_changed, dispatch_uid=f"page-cache-{signal}")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "quito_ga.admin.PortalAdminSite"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def staff_second_factor_check(app_configs, **kwargs):
+    if settings.STAFF_MFA:
+        return []
+    return [
+        checks.Warning(
+            "Staff accounts can sign in without a second factor.",
+            hint="Set DJANGO_STAFF_MFA=1 so that every staff account needs an authenticator code (TOTP).",
+            id="quito_ga.W001",
+        )
+    ]

@@ -2,6 +2,7 @@ import contextvars
 import hashlib
 import logging
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -35,17 +36,6 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
-
-
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or behind DJANGO_PROXY_COUNT trusted proxies, X-Forwarded-For's entry."""
-    proxies = settings.PROXY_COUNT
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            # Each trusted proxy appends the address it saw; what a client sends itself stays to the left.
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 PAGE_GENERATION_KEY = "page-cache-generation"
@@ -112,3 +102,20 @@ class AnonymousPageCacheMiddleware:
             and not response.has_header("Cache-Control")
             and "nonce-" not in response.get("Content-Security-Policy", "")
         )
+
+
+class SessionActivityMiddleware:
+    """Keep a signed-in session alive while it is used: its 8 idle hours count from the last activity.
+
+    The session is written again at most every SESSION_RENEW_AFTER seconds, not on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("_seen", 0) >= settings.SESSION_RENEW_AFTER:
+                request.session["_seen"] = now
+        return self.get_response(request)

@@ -44,7 +44,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "quito_ga.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "quito_ga",
+    "ratelimits",
     "commitments",
     "council",
     "proposals",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "quito_ga.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -139,7 +144,10 @@ AXES_COOLOFF_TIME = 1  # hours; an administrator can unlock sooner in the admin 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_CLIENT_IP_CALLABLE = "quito_ga.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "ratelimits.limits.client_ip"
+# Failed logins per account from any address (password spraying from many addresses), in ratelimits.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("DJANGO_LOGIN_FAILURES_PER_ACCOUNT", "20"))
+LOGIN_FAILURE_WINDOW = 3600
 
 # The read-only open-data API (opendata/api.py): public, unauthenticated, JSON only, paginated.
 REST_FRAMEWORK = {
@@ -171,7 +179,7 @@ PAGE_CACHE_EXCLUDE = ("/admin/", "/en/admin/", "/salud/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -254,6 +262,8 @@ PROPOSALS_RETENTION_DAYS = int(os.environ.get("PROPOSALS_RETENTION_DAYS", "365")
 PROPOSALS_MIN_FILL_SECONDS = int(os.environ.get("PROPOSALS_MIN_FILL_SECONDS", "5"))
 PROPOSALS_SUBMISSIONS_PER_HOUR = int(os.environ.get("PROPOSALS_SUBMISSIONS_PER_HOUR", "5"))
 PROPOSALS_LOOKUPS_PER_HOUR = int(os.environ.get("PROPOSALS_LOOKUPS_PER_HOUR", "30"))
+# Where rate-limit counters live: Redis when configured (shared by every worker), else the database.
+RATELIMIT_REDIS_URL = os.environ.get("RATELIMIT_REDIS_URL", REDIS_URL)
 
 # Security. What only makes sense behind TLS is switched on by DJANGO_HTTPS=1.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -261,6 +271,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after 8 hours without activity (SessionActivityMiddleware renews them while in use), and
+# when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_RENEW_AFTER = 5 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A second factor (TOTP, django-otp) for every staff account; `check --deploy` warns while it is off.
+STAFF_MFA = os.environ.get("DJANGO_STAFF_MFA", "0") == "1"
+OTP_TOTP_ISSUER = "Gobierno Abierto Quito"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS

@@ -3,15 +3,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from quito_ga import views
 from quito_ga.sitemaps import SITEMAPS
-
-admin.site.site_header = _("Gobierno Abierto Quito — Administration")
-admin.site.site_title = _("Gobierno Abierto Quito — Administration")
-admin.site.index_title = _("Back office")
 
 handler400 = "quito_ga.views.bad_request"
 handler403 = "quito_ga.views.permission_denied"

@@ -6,6 +6,7 @@ whatever the buttons show: every request is made directly.
 """
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -39,6 +40,7 @@ ADD = {
 }
 # Nobody but a superuser manages accounts, groups or the login lockout records.
 SUPERUSER_ONLY = {"auth.user", "auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+SUPERUSER_ONLY |= {"otp_totp.totpdevice"}  # staff set up their own second factor at /admin/segundo-factor/
 # The task queue's records (emails sent or failed, repository builds): read-only, for system administrators.
 SUPERUSER_ONLY |= {"django_tasks_database.dbtaskresult"}
 
@@ -104,3 +106,91 @@ def test_no_staff_role_manages_accounts_or_lockouts(client, portal, role):
     client.force_login(get_user_model().objects.get(username=role))
     for label in SUPERUSER_ONLY:
         assert client.get(admin_url(label)).status_code == 403, (role, label)
+
+
+# Every admin with version history (issue 12): the list and a version page answer GET to exactly the roles that
+# see the object in their change list; a POST to a version page restores nothing, for anybody.
+HISTORY = {"commitments.actionplan", "commitments.commitment", "commitments.milestone", "commitments.organization"}
+HISTORY |= {f"council.{m}" for m in COUNCIL}
+HISTORY |= {"proposals.proposal", "proposals.proposalqueue"}
+# The roadmap objects below belong to the editor's institution, not to editor2's: each is refused the other's.
+OUT_OF_REACH = {"editor2": {"commitments.commitment", "commitments.milestone"}}
+
+
+def test_every_admin_with_history_is_in_the_matrix_and_read_only():
+    from commitments.history import HistoryAdmin
+
+    with_history = {
+        label
+        for label in registered_models()
+        if hasattr(admin.site._registry[apps.get_model(label)].model._meta.concrete_model, "history")
+    }
+    assert with_history == HISTORY
+    assert all(isinstance(admin.site._registry[apps.get_model(label)], HistoryAdmin) for label in HISTORY)
+
+
+def history_targets():
+    """One object per admin with history, with at least one stored version: {label: (object id, version id)}."""
+    from commitments.models import Commitment, staff_organization_id
+    from proposals.models import Proposal
+
+    users = get_user_model().objects
+    editor, editor2 = (staff_organization_id(users.get(username=name)) for name in ("editor", "editor2"))
+    commitment = Commitment.objects.involving(editor).exclude(pk__in=Commitment.objects.involving(editor2)).first()
+    chosen = {
+        "commitments.commitment": commitment,
+        "commitments.milestone": commitment.milestones.order_by("pk").first(),
+        "proposals.proposal": Proposal.objects.filter(is_hidden=False, status=Proposal.Status.RECEIVED).first(),
+    }
+    chosen["proposals.proposalqueue"] = chosen["proposals.proposal"]
+    targets = {}
+    for label in sorted(HISTORY):
+        model = apps.get_model(label)
+        obj = chosen.get(label) or model.objects.order_by("pk").first()
+        if not obj.history.exists():
+            obj.save()  # bulk-loaded demo rows have no stored version yet
+        targets[label] = (obj.pk, obj.history.order_by("history_date").first().history_id)
+    return targets
+
+
+def history_urls(label, object_id, version_id):
+    return admin_url(label, f"{object_id}/history/"), admin_url(label, f"{object_id}/history/{version_id}/")
+
+
+def test_anonymous_visitors_are_sent_to_the_login_for_every_history_page(client, portal):
+    for label, (object_id, version_id) in history_targets().items():
+        listing, version = history_urls(label, object_id, version_id)
+        for response in (client.get(listing), client.get(version), client.post(version, {})):
+            assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), label
+
+
+@pytest.mark.parametrize("role", [*ROLES, "superuser"])
+def test_each_role_reads_exactly_the_history_it_may_see_and_restores_none(client, portal, role):
+    if role == "superuser":
+        user = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    else:
+        user = get_user_model().objects.get(username=role)
+    client.force_login(user)
+    for label, (object_id, version_id) in history_targets().items():
+        listing, version = history_urls(label, object_id, version_id)
+        may_see = role == "superuser" or (label in VIEW[role] and label not in OUT_OF_REACH.get(role, ()))
+        for url in (listing, version):
+            status = client.get(url).status_code
+            assert status == (200 if may_see else 403), (role, label, url, status)
+        assert client.post(version, {}).status_code == 405, (role, label, "version POST")
+
+
+@pytest.mark.parametrize("role", ["coordinador", "moderador"])
+def test_a_hidden_proposals_history_is_for_moderators_only(client, portal, role):
+    from proposals.models import Proposal
+
+    proposal = Proposal.objects.filter(is_hidden=False).first()
+    proposal.save()  # a stored version from while it was public
+    version = proposal.history.first()
+    proposal.hide(reason="Contenido ofensivo (prueba).")
+    client.force_login(get_user_model().objects.get(username=role))
+    listing, version_url = history_urls("proposals.proposal", proposal.pk, version.history_id)
+    expected = 200 if role == "moderador" else 404
+    assert (client.get(listing).status_code, client.get(version_url).status_code) == (expected, expected)
+    assert client.post(version_url, {}).status_code == 405
+    assert Proposal.objects.get(pk=proposal.pk).is_hidden

@@ -121,7 +121,7 @@ def test_database_outage_gets_a_friendly_503_in_the_users_language(url, text):
     ],
 )
 def test_client_address_trusts_only_the_configured_proxies(rf, settings, proxies, forwarded, expected):
-    from quito_ga.middleware import client_ip
+    from ratelimits.limits import client_ip
 
     settings.PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)

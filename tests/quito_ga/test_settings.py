@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "DJANGO_HTTPS": "1",
     "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "DJANGO_EMAIL_HOST": "smtp.quito.gob.ec",
+    "DJANGO_STAFF_MFA": "1",
 }
 
 
@@ -45,6 +46,12 @@ def test_deploy_check_is_clean_with_production_variables():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_reports_staff_accounts_without_a_second_factor():
+    result = manage("check", "--deploy", env={**PRODUCTION_ENV, "DJANGO_STAFF_MFA": "0"})
+    assert "quito_ga.W001" in result.stdout + result.stderr
+    assert "DJANGO_STAFF_MFA=1" in result.stdout + result.stderr
 
 
 def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_configured():
