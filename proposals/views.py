@@ -1,5 +1,3 @@
-import hashlib
-
 import django_filters
 from django.conf import settings
 from django.contrib import messages
