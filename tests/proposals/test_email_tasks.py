@@ -1,5 +1,6 @@
 """Emails leave through the task queue: after the commit, by the worker, retried while the mail server fails."""
 
+import io
 import json
 import smtplib
 from datetime import timedelta
@@ -9,7 +10,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.mail import send_mail
-from django.core.management import get_commands
+from django.core.management import call_command, get_commands
 from django.tasks import TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -146,6 +147,22 @@ def test_after_the_last_attempt_the_email_stays_recorded_as_failed_for_staff(
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     listing = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED").content.decode()
     assert "send_proposal_email" in listing
+
+
+def test_failed_emails_are_sent_once_when_queued_again(
+    client, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_ATTEMPTS = 1
+    send, _calls = failing_then_working(failures=1)
+    monkeypatch.setattr("proposals.emails.send_mail", send)
+    proposal = submit(client, django_capture_on_commit_callbacks)
+    run_worker()
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 1 and mail.outbox == []
+    call_command("resend_failed_emails", stdout=io.StringIO())
+    call_command("resend_failed_emails", stdout=io.StringIO())  # a second run finds nothing left to queue
+    run_worker()
+    assert len(mail.outbox) == 1 and proposal.code in mail.outbox[0].body
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).exists()
 
 
 def test_the_erasure_request_queues_the_lookup_without_the_address(client, django_capture_on_commit_callbacks):
