@@ -28,7 +28,8 @@ PYTHON ?= $(shell $(FIND_PYTHON))
 .PHONY: help run test lint messages clean bench loadtest faulttest _serve
 
 help:
-	@echo "make run   - set everything up and serve the portal on http://127.0.0.1:$(PORT)"
+	@echo "make run   - set everything up and serve the portal on http://127.0.0.1:$(PORT), with demonstration data"
+	@echo "             beside the real plan (SEED_DEMO=0 make run: the real data only)"
 	@echo "make test  - set everything up and run the whole test suite"
 	@echo "make bench - benchmark every public page at 1x and 100x data (needs DATABASE_URL and wrk)"
 	@echo "make loadtest / make faulttest - realistic load at 100x data, with database and cache faults"
@@ -72,11 +73,13 @@ _serve:
 	  else echo "gettext is not installed: using the committed translation catalogues"; fi
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_quito_plan
-	$(MANAGE) seed_demo
+	@# SEED_DEMO=0 serves the real data only: any demonstration data seeded earlier is removed.
+	@if [ "$(SEED_DEMO)" = "0" ]; then $(MANAGE) purge_demo; else $(MANAGE) seed_demo; fi
 	@echo
 	@echo "  Gobierno Abierto Quito: http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)"
 	@echo "  Administration:         http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Demo password:          $$DEMO_PASSWORD  (file .demo_password)"
+	@if [ "$(SEED_DEMO)" = "0" ]; then echo "  Real data only (SEED_DEMO=0): no demonstration data, no demo accounts"; \
+	  else echo "  Demo password:          $$DEMO_PASSWORD  (file .demo_password; SEED_DEMO=0 for real data only)"; fi
 	@echo
 	@# The task worker (emails, the evidence repository's ZIP) runs beside gunicorn and stops with it.
 	$(MANAGE) db_worker --no-reload & worker=$$!; \

@@ -54,9 +54,12 @@ def url(name, **kwargs):
 pages = {"trivial view": "/bench/ping/", "static file": None}
 candidates = [
     ("home", lambda: url("home")),
-    ("plan", lambda: url("commitments:plan-detail", slug=first("commitments.ActionPlan", "slug", is_current=True))),
+    ("plan", lambda: url("commitments:plan-detail", slug=first("commitments.ActionPlan", "slug", number=2))),
     ("commitment list", lambda: url("commitments:commitment-list")),
-    ("commitment detail", lambda: url("commitments:commitment-detail", code=first("commitments.Commitment", "code"))),
+    # The sources give the real commitments no roadmap: the pages with the most to show are the demonstration's
+    # (10 milestones a commitment with reports and evidence; 50 commitments a plan).
+    ("commitment detail", lambda: url("commitments:commitment-detail", code=first("commitments.Commitment", "code", is_demo=True))),
+    ("demo plan", lambda: url("commitments:plan-detail", slug=first("commitments.ActionPlan", "slug", is_demo=True))),
     ("council", lambda: url("council:council-home")),
     ("session detail", lambda: url("council:session-detail", number=first("council.Session", "number"))),
     ("proposal list", lambda: url("proposals:proposal-list")),

@@ -71,9 +71,10 @@ class OrganizationAdmin(HistoryAdmin):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(HistoryAdmin):
-    list_display = ["number", "title", "period", "status", "is_current", "is_demo"]
-    list_filter = ["status", "is_current", "is_demo"]
+    list_display = ["number", "title", "period", "starts_on", "ends_on", "status", "is_demo"]
+    list_filter = ["is_demo"]
     search_fields = ["title", "title_en"]
+    filter_horizontal = ["lead_institutions"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "submitted_on"
 
@@ -101,9 +102,11 @@ class CommitmentAdmin(ScopedAdminMixin, HistoryAdmin):
         (None, {"fields": ["plan", "code", "slug", "is_demo", "progress"]}),
         (_("Texts"), {"fields": [
             "title", "title_en", "short_title", "short_title_en", "problem", "problem_en", "status_quo",
-            "status_quo_en", "action", "action_en",
+            "status_quo_en", "action", "action_en", "translated_fields",
         ]}),
-        (_("Organizations and values"), {"fields": ["lead", "co_responsible", "ogp_values", "starts_on", "ends_on"]}),
+        (_("Organizations and values"), {"fields": [
+            "lead", "co_responsible", "ogp_values", "starts_on", "starts_on_precision", "ends_on", "ends_on_precision",
+        ]}),
         (_("Assessment"), {"fields": [
             "self_assessed_completion", "irm_verifiability", "irm_potential_for_results", "irm_completion",
             "irm_opened_government", "irm_assessor", "irm_assessed_on",

@@ -7,8 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -52,11 +51,47 @@ def today():
     return timezone.localdate()
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a sourced date its source gives; a month-precision date is shown as “abril de 2023”."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def translated_fields_field():
+    return models.JSONField(
+        _("texts translated by the portal"), default=list, blank=True,
+        help_text=_("Names of the fields whose text the portal translated from the other language, e.g. "
+                    "“problem” (Spanish) or “title_en” (English)."),
+    )  # fmt: skip
+
+
+def precision_field(verbose_name):
+    return models.CharField(
+        verbose_name, max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        help_text=_("What the source gives. A start is stored as the first day of its month or year, an end as "
+                    "the last."),
+    )  # fmt: skip
+
+
 class Bilingual(models.Model):
     """Content written in Spanish, with an optional English version shown under /en/."""
 
     class Meta:
         abstract = True
+
+    def is_portal_translation(self, field, language):
+        """Whether the text shown for `field` in `language` is the portal's translation (see `translated_fields`)."""
+        name = f"{field}_en" if language == "en" else field
+        return name in (getattr(self, "translated_fields", None) or [])
+
+    def original_source(self):
+        """The first web address among the sources: where the original-language text can be read."""
+        return next((source for source in self.source_list() if source.startswith("http")), "")
+
+    def source_list(self):
+        return [line.strip() for line in getattr(self, "sources", "").splitlines() if line.strip()]
 
     def localized(self, field):
         """Return (text, language) for the active language, falling back to the other one."""
@@ -99,29 +134,71 @@ class Organization(models.Model):
 
 class ActionPlanQuerySet(models.QuerySet):
     def with_progress(self):
-        """Annotate `progress`: the mean of the plan's commitments' progress."""
+        """Annotate the counts behind `progress`: the mean over the commitments whose progress is known."""
         return self.annotate(
             commitment_count=Count("commitments", distinct=True),
-            progress_total=Coalesce(Sum("commitments__progress"), Value(Decimal(0))),
+            documented_count=Count("commitments", filter=~Q(commitments__title=""), distinct=True),
+            known_progress_count=Count("commitments", filter=Q(commitments__progress__isnull=False), distinct=True),
+            progress_total=Sum("commitments__progress"),
         )
+
+    def in_force(self, on=None):
+        """Plans whose sourced period contains the day `on` (today by default)."""
+        on = on or today()
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+    def current(self, on=None):
+        """The plan in force on `on` (today by default), or None when no plan's period contains that day."""
+        return self.in_force(on).order_by("-number").first()
+
+    def featured(self, on=None):
+        """The plan in force, else the latest one: the plan the home page presents. One query."""
+        plans = list(self.order_by("-number"))
+        return next((plan for plan in plans if plan.is_current(on)), plans[0] if plans else None)
 
 
 class ActionPlan(Bilingual):
     class Status(models.TextChoices):
-        CO_CREATION = "co_creation", _("In co-creation")
+        UPCOMING = "upcoming", _("Upcoming")
         IMPLEMENTATION = "implementation", _("In implementation")
         FINISHED = "finished", _("Finished")
+        NO_DATA = "no_data", _("No data")
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=300)
     title_en = models.CharField(_("title in English"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     period = models.CharField(_("period"), max_length=40, help_text=_("As published, e.g. “2022-2023”."))
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    starts_on_precision = precision_field(_("precision of the start"))
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    ends_on_precision = precision_field(_("precision of the end"))
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IMPLEMENTATION)
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(_("summary in English"), blank=True)
-    is_current = models.BooleanField(_("current plan"), default=False)
+    lead_institutions = models.ManyToManyField(
+        Organization, blank=True, related_name="led_plans", verbose_name=_("lead institutions")
+    )
+    ogp_local_member_since = models.DateField(
+        _("OGP Local member since"), null=True, blank=True, help_text=_("Stored as the first day of the month.")
+    )
+    public_meetings = models.PositiveSmallIntegerField(_("public co-creation meetings"), null=True, blank=True)
+    consultation_workshops = models.PositiveSmallIntegerField(
+        _("citizen consultation workshops"), null=True, blank=True
+    )
+    co_creation = models.TextField(_("co-creation"), blank=True)
+    co_creation_en = models.TextField(_("co-creation in English"), blank=True)
+    proposal_form = models.TextField(_("what the proposal form asked for"), blank=True, help_text=_("One per line."))
+    proposal_form_en = models.TextField(_("what the proposal form asked for, in English"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_basis_en = models.TextField(_("legal basis in English"), blank=True)
+    monitoring = models.TextField(_("monitoring"), blank=True)
+    monitoring_en = models.TextField(_("monitoring in English"), blank=True)
+    online_spaces = models.JSONField(
+        _("online spaces"), default=dict, blank=True, help_text=_("Name of each space and its address, as published.")
+    )
+    progress_page = models.URLField(_("progress page as published"), blank=True, max_length=300)
+    translated_fields = translated_fields_field()
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
@@ -133,7 +210,10 @@ class ActionPlan(Bilingual):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         constraints = [
-            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_plan"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="plan_ends_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -142,15 +222,50 @@ class ActionPlan(Bilingual):
     def get_absolute_url(self):
         return reverse("commitments:plan-detail", kwargs={"slug": self.slug})
 
+    def is_current(self, on=None) -> bool:
+        """“Vigente”: only while the day `on` (today by default) lies inside the sourced period."""
+        on = on or today()
+        return self.starts_on is not None and self.ends_on is not None and self.starts_on <= on <= self.ends_on
+
+    def status_on(self, on=None):
+        on = on or today()
+        if self.ends_on and self.ends_on < on:
+            return self.Status.FINISHED
+        if self.starts_on and self.starts_on > on:
+            return self.Status.UPCOMING
+        if self.is_current(on):
+            return self.Status.IMPLEMENTATION
+        return self.Status.NO_DATA
+
+    @property
+    def status(self) -> str:
+        """Derived from the sourced period and today, never stored."""
+        return self.status_on()
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
     @property
     def progress(self):
-        """Mean progress of the commitments; needs `with_progress()`."""
-        if not self.commitment_count:
-            return Decimal(0)
-        return (self.progress_total / self.commitment_count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        """Mean progress over the commitments whose progress is known, None if none is; needs `with_progress()`."""
+        if not self.known_progress_count:
+            return None
+        return (self.progress_total / self.known_progress_count).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
-    def source_list(self):
-        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+    # The membership month is all the source gives (“2020-10”).
+    ogp_local_member_since_precision = DatePrecision.MONTH
+
+    def proposal_form_lines(self):
+        text, _language = self.localized("proposal_form")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def online_space_list(self):
+        labels = {
+            "open_government_portal": _("Open government portal"),
+            "participation_platform": _("Participation platform"),
+            "citizen_proposals_tool": _("Citizen proposals tool"),
+        }
+        return [(labels.get(key, key), url) for key, url in (self.online_spaces or {}).items()]
 
 
 class OgpValue(models.Model):
@@ -229,10 +344,13 @@ class CommitmentQuerySet(models.QuerySet):
             Commitment.Status.COMPLETE: Q(milestone_count__gt=0, complete_count=F("milestone_count")),
             Commitment.Status.DELAYED: Q(delayed_count__gt=0),
             Commitment.Status.NOT_STARTED: Q(progress=0, delayed_count=0),
+            Commitment.Status.NO_DATA: Q(milestone_count=0),
         }
         if status == Commitment.Status.ON_TRACK:
             return qs.exclude(statuses[Commitment.Status.COMPLETE]).exclude(
-                statuses[Commitment.Status.DELAYED] | statuses[Commitment.Status.NOT_STARTED]
+                statuses[Commitment.Status.DELAYED]
+                | statuses[Commitment.Status.NOT_STARTED]
+                | statuses[Commitment.Status.NO_DATA]
             )
         if status == Commitment.Status.NOT_STARTED:
             return qs.filter(statuses[status]).exclude(statuses[Commitment.Status.COMPLETE])
@@ -244,6 +362,7 @@ class CommitmentQuerySet(models.QuerySet):
 
 class Commitment(Bilingual):
     class Status(models.TextChoices):
+        NO_DATA = "no_data", _("No data")
         NOT_STARTED = "not_started", _("Not started")
         ON_TRACK = "on_track", _("On track")
         DELAYED = "delayed", _("Delayed")
@@ -276,7 +395,9 @@ class Commitment(Bilingual):
             "e.g. QGAPA0102."
         ),
     )
-    title = models.TextField(_("title"))
+    title = models.TextField(
+        _("title"), blank=True, help_text=_("Leave empty when the sources do not publish it: the page says so.")
+    )
     title_en = models.TextField(_("title in English"), blank=True)
     short_title = models.CharField(_("short title"), max_length=160, blank=True)
     short_title_en = models.CharField(_("short title in English"), max_length=160, blank=True)
@@ -289,16 +410,25 @@ class Commitment(Bilingual):
     action_en = models.TextField(_("action in English"), blank=True)
     ogp_values = models.ManyToManyField(OgpValue, blank=True, related_name="commitments", verbose_name=_("OGP values"))
     lead = models.ForeignKey(
-        Organization, models.PROTECT, related_name="led_commitments", verbose_name=_("lead institution")
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_commitments",
+        verbose_name=_("lead institution"),
+        help_text=_("Leave empty when the sources do not name it."),
     )
     co_responsible = models.ManyToManyField(
         Organization, blank=True, related_name="co_led_commitments", verbose_name=_("co-responsible organizations")
     )
     starts_on = models.DateField(_("start"), null=True, blank=True)
+    starts_on_precision = precision_field(_("precision of the start"))
     ends_on = models.DateField(_("end"), null=True, blank=True)
+    ends_on_precision = precision_field(_("precision of the end"))
     progress = models.DecimalField(
-        _("progress"), max_digits=4, decimal_places=1, default=0, editable=False,
-        help_text=_("Weighted mean of the milestones' progress, kept up to date by every report."),
+        _("progress"), max_digits=4, decimal_places=1, null=True, default=None, editable=False,
+        help_text=_("Weighted mean of the milestones' progress, kept up to date by every report; empty (no data) "
+                    "while the commitment has no milestones."),
     )  # fmt: skip
     self_assessed_completion = models.CharField(
         _("self-assessed completion"), max_length=20, choices=Completion.choices, blank=True
@@ -316,6 +446,7 @@ class Commitment(Bilingual):
     )
     irm_assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+    translated_fields = translated_fields_field()
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
 
     objects = CommitmentQuerySet.as_manager()
@@ -330,11 +461,14 @@ class Commitment(Bilingual):
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="commitment_ends_after_start",
             ),
-            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="commitment_progress_0_100"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="commitment_progress_0_100",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.code} · {self.short_title or self.title}"
+        return f"{self.code} · {self.short_title or self.title or self.display_title()}"
 
     def get_absolute_url(self):
         return reverse("commitments:commitment-detail", kwargs={"code": self.code})
@@ -348,7 +482,13 @@ class Commitment(Bilingual):
     def has_ogp_code(self):
         return not self.code.startswith((LOCAL_CODE_PREFIX, DEMO_CODE_PREFIX))
 
+    def is_documented(self):
+        """Whether the sources consulted publish the commitment's title (ECQTO0002 to 0004 are not)."""
+        return bool(self.title or self.title_en)
+
     def display_title(self):
+        if not self.is_documented():
+            return _("Title not published in the sources consulted")
         text, _language = self.localized("short_title")
         return text or self.localized("title")[0]
 
@@ -359,7 +499,9 @@ class Commitment(Bilingual):
 
     @classmethod
     def status_from_counts(cls, milestone_count, complete_count, delayed_count, progress):
-        if milestone_count and complete_count == milestone_count:
+        if not milestone_count or progress is None:
+            return cls.Status.NO_DATA
+        if complete_count == milestone_count:
             return cls.Status.COMPLETE
         if delayed_count:
             return cls.Status.DELAYED
@@ -371,15 +513,28 @@ class Commitment(Bilingual):
         return self.Status(self.status).label
 
     def refresh_progress(self):
-        """Recompute the stored progress as the weighted mean of the milestones' progress."""
+        """Recompute the stored progress as the weighted mean of the milestones' progress (None without any)."""
         totals = self.milestones.aggregate(weighted=Sum(F("progress") * F("weight")), weights=Sum("weight"))
         weights = totals["weights"]
-        value = Decimal(totals["weighted"]) / Decimal(weights) if weights else Decimal(0)
-        self.progress = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+        if weights:
+            value = Decimal(totals["weighted"]) / Decimal(weights)
+            self.progress = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+        else:
+            self.progress = None  # no milestones: unknown, never 0
         Commitment.objects.filter(pk=self.pk).update(progress=self.progress)
 
-    def source_list(self):
-        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+    @staticmethod
+    def sources_of(rows):
+        """The sources of several commitments (or plans), each once, in order of appearance."""
+        return list(dict.fromkeys(source for row in rows for source in row.source_list()))
+
+    @staticmethod
+    def progress_summary(commitments):
+        """The mean progress over the commitments whose progress is known, with how many those are."""
+        commitments = list(commitments)
+        known = [commitment.progress for commitment in commitments if commitment.progress is not None]
+        mean = (sum(known) / len(known)).quantize(Decimal("0.1"), ROUND_HALF_UP) if known else None
+        return {"progress": mean, "known": len(known), "total": len(commitments)}
 
 
 class MilestoneQuerySet(models.QuerySet):

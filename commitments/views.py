@@ -23,7 +23,7 @@ class PlanDetailView(DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return ActionPlan.objects.with_progress()
+        return ActionPlan.objects.with_progress().prefetch_related("lead_institutions")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, commitments=Commitment.objects.for_list().filter(plan=self.object))
@@ -65,7 +65,7 @@ class CommitmentDetailView(DetailView):
 class OrganizationDetailView(DetailView):
     template_name = "commitments/organization_detail.html"
     context_object_name = "organization"
-    queryset = Organization.objects.all()
+    queryset = Organization.objects.prefetch_related("led_plans")
 
     def get_context_data(self, **kwargs):
         organization = self.object
@@ -75,11 +75,15 @@ class OrganizationDetailView(DetailView):
             .select_related("commitment", "responsible")
             .order_by("effective_due_on", "commitment__code", "order")
         )
+        led = list(Commitment.objects.for_list().filter(lead=organization))
+        co_led = list(Commitment.objects.for_list().filter(co_responsible=organization))
         return super().get_context_data(
             **kwargs,
-            led=Commitment.objects.for_list().filter(lead=organization),
-            co_led=Commitment.objects.for_list().filter(co_responsible=organization),
+            led=led,
+            led_progress=Commitment.progress_summary(led),
+            co_led=co_led,
             delayed_milestones=delayed,
+            sources=Commitment.sources_of([*organization.led_plans.all(), *led, *co_led]),
         )
 
 

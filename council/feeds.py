@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from council.models import Minutes, Session
 
@@ -42,6 +43,8 @@ def utc(moment):
 
 def session_event(session, *, host, url, stamp):
     title = _("Advisory council: %(session)s") % {"session": session.title()}
+    if session.is_demo:
+        title = pgettext("council", "%(title)s (demonstration)") % {"title": title}
     lines = [
         "BEGIN:VEVENT",
         f"UID:consejo-sesion-{session.number}@{host}",
@@ -92,10 +95,11 @@ class PublishedMinutesFeed(Feed):
         return Minutes.objects.published().select_related("session").order_by("-published_on", "-pk")[:50]
 
     def item_title(self, item):
-        return _("Minutes of session %(number)s (%(date)s)") % {
+        title = _("Minutes of session %(number)s (%(date)s)") % {
             "number": item.session.number,
             "date": date_format(item.session.scheduled_on, "DATE_FORMAT"),
         }
+        return pgettext("council", "%(title)s (demonstration)") % {"title": title} if item.session.is_demo else title
 
     def item_description(self, item):
         return item.text_html()

@@ -2,6 +2,8 @@
 
 import bisect
 import datetime
+import functools
+import json
 import random
 
 from django.apps import apps
@@ -10,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Organization, ProgressUpdate
 from council.models import (
@@ -19,11 +22,13 @@ from council.models import (
     Agreement,
     Attendance,
     CouncilMember,
+    Erratum,
     MilestoneReview,
     Minutes,
     Session,
     ensure_role_groups,
 )
+from quito_ga.management.commands.load_quito_plan import DATA_FILE
 
 SECTOR_BY_KIND = {
     Organization.Kind.ACADEMIA: CouncilMember.Sector.ACADEMIA,
@@ -43,6 +48,50 @@ def organization(data, key):
         acronym=key, defaults={"name": facts["name"], "kind": facts["kind"], "slug": slugify(key)}
     )
     return found
+
+
+# The data file describes the council in English; these are the portal's translations of exactly those texts.
+# A text missing here is shown as the file has it.
+PORTAL_TRANSLATIONS = {
+    "Civil-society organisations, universities and the productive sector; chaired by the Secretaría General de "
+    "Planificación.": _(
+        "Civil-society organisations, universities and the productive sector; chaired by the Secretaría General de "
+        "Planificación."
+    ),
+    "monthly ordinary sessions set by regulation; the space where progress of each commitment is followed up and "
+    "verified": _(
+        "monthly ordinary sessions set by regulation; the space where progress of each commitment is followed up and "
+        "verified"
+    ),
+    "quorum rule": _("quorum rule"),
+    "article numbers of the council's rules": _("article numbers of the council's rules"),
+    "government members by name": _("government members by name"),
+    "seed document (endorsement by non-governmental stakeholders)": _(
+        "seed document (endorsement by non-governmental stakeholders)"
+    ),
+    "seed document (OGP Local plan page, French translation)": _(
+        "seed document (OGP Local plan page, French translation)"
+    ),
+}
+
+
+@functools.cache
+def council_facts():
+    """What the data file says about the council, for its public page; the file is read once per process."""
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    council, plan = data["advisory_council"], data["plan"]
+    names = {item["key"]: item["name"] for item in data["organizations"]}
+    sources = [*council["sources"], *(source for source in plan["sources"] if source not in council["sources"])]
+    return {
+        "name": council["name_es"],
+        "composition": council["composition"],
+        "sessions": council["sessions"],
+        "chair": names.get(plan["chair_of_advisory_council"], plan["chair_of_advisory_council"]),
+        "roles": {person["name"]: person["role"] for person in council["non_government_members_endorsing_the_plan"]},
+        "member_count": len(council["non_government_members_endorsing_the_plan"]),
+        "unknown": council["unknown"],
+        "sources": sources,
+    }
 
 
 def load_plan_facts(data):
@@ -100,43 +149,70 @@ def weighted(rng, choices):
     return rng.choices(values, weights=weights)[0]
 
 
+# Used only where the commitments seed has not created a demo organization of the kind a council seat needs.
+FALLBACK_DEMO_ORGANIZATIONS = {
+    Organization.Kind.MUNICIPAL: ("DEMO-SEC", "Secretaría Municipal de Demostración"),
+    Organization.Kind.ACADEMIA: ("DEMO-UNI", "Universidad de Demostración"),
+    Organization.Kind.CIVIL_SOCIETY: ("DEMO-FUN", "Fundación Ciudadana de Demostración"),
+    Organization.Kind.PRIVATE_SECTOR: ("DEMO-CP", "Cámara de la Producción (demostración)"),
+}
+# (name, organization kind, role): fictional people, each name saying so.
+DEMO_SEATS = [
+    ("Presidenta de demostración", Organization.Kind.MUNICIPAL, CouncilMember.Role.CHAIR),
+    ("Técnica de demostración", Organization.Kind.MUNICIPAL, CouncilMember.Role.TECHNICAL_SECRETARY),
+    ("Consejero de demostración", Organization.Kind.PRIVATE_SECTOR, CouncilMember.Role.MEMBER),
+    ("Consejera de demostración", Organization.Kind.PRIVATE_SECTOR, CouncilMember.Role.MEMBER),
+    ("Académica de demostración", Organization.Kind.ACADEMIA, CouncilMember.Role.MEMBER),
+    ("Académico de demostración", Organization.Kind.ACADEMIA, CouncilMember.Role.MEMBER),
+    ("Activista de demostración", Organization.Kind.CIVIL_SOCIETY, CouncilMember.Role.MEMBER),
+    ("Dirigente de demostración", Organization.Kind.CIVIL_SOCIETY, CouncilMember.Role.MEMBER),
+]
+DEMO_FIRST_NUMBER = 9001  # far from any real session number, so the two never meet
+
+
+def demo_organizations():
+    """One demo organization per kind: the commitments seed's when it made one, else a fictional one of ours."""
+    chosen = {}
+    for organization_ in Organization.objects.filter(is_demo=True).order_by("acronym"):
+        chosen.setdefault(organization_.kind, organization_)
+    for kind, (acronym, name) in FALLBACK_DEMO_ORGANIZATIONS.items():
+        if kind not in chosen:
+            chosen[kind], _created = Organization.objects.get_or_create(
+                acronym=acronym, is_demo=True, defaults={"name": name, "slug": slugify(acronym), "kind": kind}
+            )
+    return chosen
+
+
 def demo_members():
-    """Fictional members the demo needs beside the real ones: a technical secretary and two productive-sector seats."""
-    productive, _created = Organization.objects.get_or_create(
-        acronym="DEMO-CP",
-        defaults={
-            "name": "Cámara de la Producción (demostración)",
-            "slug": "demo-camara-produccion",
-            "kind": Organization.Kind.PRIVATE_SECTOR,
-            "is_demo": True,
-        },
-    )
-    planning = Organization.objects.filter(acronym="SGP").first() or productive
-    seats = [
-        ("Técnica de demostración", planning, CouncilMember.Sector.MUNICIPAL_GOVERNMENT, "technical_secretary"),
-        ("Consejero de demostración", productive, CouncilMember.Sector.PRODUCTIVE_SECTOR, "member"),
-        ("Consejera de demostración", productive, CouncilMember.Sector.PRODUCTIVE_SECTOR, "member"),
-    ]
+    """The demo council: fictional people for demo organizations only, never the real councillors."""
+    organizations = demo_organizations()
     members = {}
-    for name, member_organization, sector, role in seats:
-        members[name], _created = CouncilMember.objects.get_or_create(
-            name=name,
-            is_demo=True,
-            defaults={
-                "organization": member_organization,
-                "sector": sector,
-                "role": role,
-                "term_starts_on": DEMO_TERM[0],
-                "term_ends_on": DEMO_TERM[1],
-                "alternate_name": "Alterno de demostración",
-            },
-        )
+    for name, kind, role in DEMO_SEATS:
+        values = {
+            "organization": organizations[kind],
+            "sector": SECTOR_BY_KIND[kind],
+            "term_starts_on": DEMO_TERM[0],
+            "term_ends_on": DEMO_TERM[1],
+            "alternate_name": "Alterno de demostración",
+        }
+        member, created = CouncilMember.objects.get_or_create(name=name, role=role, is_demo=True, defaults=values)
+        # Save (and so write a history version) only when something changed: seeding again adds nothing.
+        if not created and any(getattr(member, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(member, field, value)
+            member.save()
+        members[name] = member
     return members
+
+
+DEMO_USERNAMES = ["secretaria", "consejero"]
+# A reserved domain: no real account has such an address, so the purge can tell the demo accounts apart.
+DEMO_EMAIL_DOMAIN = "demo.invalid"
 
 
 def demo_account(username, group_name, password, member=None):
     user, _created = get_user_model().objects.get_or_create(
-        username=username, defaults={"is_staff": True, "email": f"{username}@demo.invalid"}
+        username=username, defaults={"is_staff": True, "email": f"{username}@{DEMO_EMAIL_DOMAIN}"}
     )
     user.is_staff = True
     user.set_password(password)
@@ -166,7 +242,8 @@ def demo_dates(count, rng, today):
 
 
 def create_demo_sessions(count, rng):
-    first_number = (Session.objects.filter(is_demo=False).aggregate(last=Max("number"))["last"] or 0) + 1
+    real_last = Session.objects.filter(is_demo=False).aggregate(last=Max("number"))["last"] or 0
+    first_number = max(DEMO_FIRST_NUMBER, real_last + 1)
     today = timezone.localdate()
     dates = [*demo_dates(count - 1, rng, today), (today + datetime.timedelta(days=21), Session.Kind.ORDINARY)]
     sessions = [
@@ -178,7 +255,7 @@ def create_demo_sessions(count, rng):
             ends_at=datetime.time(12, 0) if kind == Session.Kind.ORDINARY else datetime.time(16, 30),
             place=DEMO_PLACE,
             status=Session.Status.HELD,
-            convened_on=day - datetime.timedelta(days=7),
+            convened_on=min(day - datetime.timedelta(days=7), today),
             is_demo=True,
         )
         for index, (day, kind) in enumerate(dates)
@@ -203,9 +280,13 @@ def record_attendance(sessions, members, rng):
     return reached
 
 
+def session_moment(session, hours=0):
+    """When something happened at or after `session`, never later than now."""
+    return min(session.ends() + datetime.timedelta(hours=hours), timezone.now())
+
+
 def write_minutes(held, quorum_reached, approver):
     """Minutes in every status: published for older sessions, the latest approved ones unpublished, the last a draft."""
-    now = timezone.now()
     minutes = []
     for index, session in enumerate(held):
         approving = next((later for later in held[index + 1 :] if quorum_reached[later.pk]), None)
@@ -220,7 +301,8 @@ def write_minutes(held, quorum_reached, approver):
         entry = Minutes(session=session, text=text)
         if approving is not None:
             entry.status, entry.approved_at, entry.approved_by = Minutes.Status.PUBLISHED, approving, approver
-            entry.approved_on = entry.published_on = now
+            entry.approved_on = session_moment(approving)
+            entry.published_on = session_moment(approving, hours=48)
         minutes.append(entry)
     approved = [entry for entry in minutes if entry.approved_at_id]
     if len(approved) > 1:
@@ -254,7 +336,8 @@ def make_agreements(held, organizations, rng):
 def make_reviews(held, rng):
     """Reviews citing the latest update each milestone had on the session's date."""
     histories = {}
-    for update in ProgressUpdate.objects.order_by("reported_on", "created_at", "pk").values(
+    demo_updates = ProgressUpdate.objects.filter(milestone__is_demo=True, milestone__commitment__is_demo=True)
+    for update in demo_updates.order_by("reported_on", "created_at", "pk").values(
         "pk", "milestone_id", "milestone__commitment_id", "reported_on"
     ):
         histories.setdefault(update["milestone_id"], []).append(update)
@@ -328,22 +411,19 @@ def seed_demo(*, scale, password):
     ensure_role_groups(apps)  # a flushed database (transactional tests) has lost the migration's groups
     members = demo_members()
     accounts = [
-        demo_account("secretaria", SECRETARIAT_GROUP, password).username,
+        demo_account("secretaria", SECRETARIAT_GROUP, password, member=members["Técnica de demostración"]).username,
         demo_account("consejero", COUNCIL_GROUP, password, member=members["Consejero de demostración"]).username,
     ]
     count = 10 * scale
-    if Session.objects.filter(is_demo=True).count() == count:
+    if Session.objects.filter(is_demo=True).count() == count and not demo_touches_real_rows():
         return {"summary": f"{count} demonstration sessions already in place.", "accounts": accounts}
-    Session.objects.filter(is_demo=True).delete()
+    purge_sessions()
     sessions = create_demo_sessions(count, rng)
-    council = list(CouncilMember.objects.select_related("organization"))
+    council = list(CouncilMember.objects.filter(is_demo=True).select_related("organization"))
     quorum_reached = record_attendance(sessions, council, rng)
     held = [session for session in sessions if session.is_held()]
     write_minutes(held, quorum_reached, approver=get_user_model().objects.get(username="secretaria"))
-    organizations = list(Organization.objects.filter(kind=Organization.Kind.MUNICIPAL)) or [
-        member.organization for member in council
-    ]
-    agreements = make_agreements(held, organizations, rng)
+    agreements = make_agreements(held, list(demo_organizations().values()), rng)
     reviewed = make_reviews(held, rng)
     make_agendas(sessions, agreements, reviewed)
     return {
@@ -351,3 +431,55 @@ def seed_demo(*, scale, password):
         f"and {sum(map(len, reviewed.values()))} milestone reviews.",
         "accounts": accounts,
     }
+
+
+def raw_delete(queryset):
+    """Delete without loading rows: at scale 200 per-row signals and history entries would take many minutes.
+
+    Callers delete dependants first; the database still checks every foreign key.
+    """
+    return queryset._raw_delete(queryset.db)
+
+
+def demo_touches_real_rows():
+    """Whether the demo sessions were seeded by an older version that mixed them with the real council."""
+    demo = {"session__is_demo": True}
+    return (
+        Session.objects.filter(is_demo=True, number__lt=DEMO_FIRST_NUMBER).exists()
+        or Attendance.objects.filter(**demo, member__is_demo=False).exists()
+        or Agreement.objects.filter(**demo, responsible_organization__is_demo=False).exists()
+        or MilestoneReview.objects.filter(**demo, milestone__is_demo=False).exists()
+        or MilestoneReview.objects.filter(**demo, milestone__commitment__is_demo=False).exists()
+        or AgendaItem.objects.filter(**demo, commitment__is_demo=False).exists()
+    )
+
+
+def purge_sessions():
+    """Delete the demo sessions and everything they recorded, with their history; return how many sessions."""
+    demo = {"session__is_demo": True}
+    # The history first: its rows find the demo sessions through joins while those still exist.
+    agenda_history = AgendaItem.history.filter(**demo)
+    raw_delete(apps.get_model("council", "HistoricalAgendaItem_agreements").objects.filter(history__in=agenda_history))
+    raw_delete(Erratum.history.filter(minutes__session__is_demo=True))
+    for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
+        raw_delete(model.history.filter(**demo))
+    raw_delete(AgendaItem.agreements.through.objects.filter(agendaitem__session__is_demo=True))
+    raw_delete(Erratum.objects.filter(minutes__session__is_demo=True))
+    for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
+        raw_delete(model.objects.filter(**demo))
+    count = raw_delete(Session.objects.filter(is_demo=True))
+    raw_delete(Session.history.filter(is_demo=True))
+    return count
+
+
+def purge_demo():
+    """Delete every demonstration session, its record and the demo councillors and accounts; nothing real."""
+    sessions = purge_sessions()
+    members = CouncilMember.objects.filter(is_demo=True)
+    member_count = members.count()
+    members.update(user=None)
+    members.delete()
+    CouncilMember.history.filter(is_demo=True).delete()
+    accounts = get_user_model().objects.filter(username__in=DEMO_USERNAMES, email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    account_count = accounts.delete()[1].get(get_user_model()._meta.label, 0)
+    return f"{sessions} demonstration sessions, {member_count} demo councillors and {account_count} accounts deleted"

@@ -1,3 +1,4 @@
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -6,22 +7,41 @@ from django_filters.views import FilterView
 
 from council import feeds
 from council.forms import SessionFilter
+from council.loaders import PORTAL_TRANSLATIONS, council_facts
 from council.models import Agreement, CouncilMember, Minutes, Session
 
 OPEN_AGREEMENTS_SHOWN = 20
 
 
+def sourced(text):
+    """The data file's `text` in the active language, and whether the portal translated it."""
+    shown = str(PORTAL_TRANSLATIONS.get(text, text))
+    return {"text": shown, "portal_translation": shown != text}
+
+
 @require_safe
 def council_home(request):
+    facts = council_facts()
     open_agreements = Agreement.objects.for_council_page()
+    counts = open_agreements.aggregate(total=Count("pk"), demo=Count("pk", filter=Q(session__is_demo=True)))
+    members = list(CouncilMember.objects.for_council_page())
+    for member in members:
+        member.sourced_role = "" if member.is_demo else facts["roles"].get(member.name, "")
     return render(
         request,
         "council/council_home.html",
         {
-            "members": CouncilMember.objects.for_council_page(),
+            "facts": facts,
+            "composition": sourced(facts["composition"]),
+            "sessions_rule": sourced(facts["sessions"]),
+            "unknown": [sourced(item) for item in facts["unknown"]],
+            "sources": [sourced(item) | {"url": item.startswith("http")} for item in facts["sources"]],
+            "members": [member for member in members if not member.is_demo],
+            "demo_members": [member for member in members if member.is_demo],
             "next_session": Session.objects.visible_to(request.user).upcoming().first(),
             "open_agreements": open_agreements[:OPEN_AGREEMENTS_SHOWN],
-            "open_agreement_count": open_agreements.count(),
+            "open_agreement_count": counts["total"],
+            "open_agreement_demo_count": counts["demo"],
         },
     )
 

@@ -126,7 +126,6 @@ DATASETS = [
         serializers.ActionPlanSerializer,
         lambda: ActionPlan.objects.with_progress().order_by("number"),
         lookup_field="slug",
-        filterset_fields={"status": ["exact"], "is_current": ["exact"]},
     ),
     Dataset(
         "compromisos",

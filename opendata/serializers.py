@@ -53,7 +53,11 @@ class ActionPlanSerializer(serializers.ModelSerializer):
     )
     page = PageField()
     progress = serializers.DecimalField(
-        max_digits=4, decimal_places=1, read_only=True, help_text=_("Mean progress of its commitments, in %.")
+        max_digits=4,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Mean progress of its commitments with data, in %; null when none has any."),
     )
 
     class Meta:
@@ -69,7 +73,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             title_en=_("Title in English, if published."),
             period=_("Period as published."),
             submitted_on=_("Date the plan was submitted to OGP."),
-            status=_("co_creation, implementation or finished."),
+            status=_("upcoming, implementation, finished or no_data: derived from the sourced period and today."),
             is_current=_("True for the plan in force."),
             summary=_("Summary, in Spanish."),
             summary_en=_("Summary in English."),
@@ -83,7 +87,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     page = PageField()
     plan = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=_("Identifier of the plan."))
     lead = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text=_("Identifier of the lead institution.")
+        slug_field="slug", read_only=True, allow_null=True, help_text=_("Identifier of the lead institution.")
     )
     co_responsible = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True, help_text=_("Identifiers of the co-responsible organizations.")
@@ -92,7 +96,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         slug_field="key", many=True, read_only=True, help_text=_("OGP values the commitment serves.")
     )
     status = serializers.CharField(
-        read_only=True, help_text=_("not_started, on_track, delayed or complete, derived from the milestones.")
+        read_only=True,
+        help_text=_("no_data, not_started, on_track, delayed or complete, derived from the milestones."),
     )
 
     class Meta:
@@ -115,7 +120,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             action=_("What the commitment will do."),
             starts_on=_("Start date."),
             ends_on=_("End date."),
-            progress=_("Weighted mean of its milestones' progress, in %."),
+            progress=_("Weighted mean of its milestones' progress, in %; null (no data) without milestones."),
             self_assessed_completion=_("The municipality's own assessment of completion."),
             irm_verifiability=_("Independent assessment: verifiability."),
             irm_potential_for_results=_("Independent assessment: potential for results."),

@@ -8,6 +8,8 @@ from django.db.models import Max, Q
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
@@ -25,19 +27,40 @@ from proposals.models import (
 )
 
 
+def source_list(sources):
+    return format_html_join(
+        mark_safe("<br>"),
+        '<a href="{}" rel="noopener noreferrer">{}</a> ({})',
+        ((source["url"], source["title"], source["accessed"]) for source in sources),
+    ) or _("No source")
+
+
 @admin.register(ZonalAdministration)
 class ZonalAdministrationAdmin(admin.ModelAdmin):
-    list_display = ["name", "alias", "order", "note"]
-    search_fields = ["name", "alias"]
+    list_display = ["name", "alias", "order", "in_force", "uncertain", "note"]
+    list_filter = ["uncertain", "in_force"]
+    search_fields = ["name", "alias", "official_name"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["sources_cited"]
+    exclude = ["sources"]
+
+    @admin.display(description=_("sources"))
+    def sources_cited(self, obj):
+        return source_list(obj.sources)
 
 
 @admin.register(Parish)
 class ParishAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "zone"]
-    list_filter = ["kind", "zone"]
-    search_fields = ["name"]
+    list_display = ["name", "alias", "kind", "zone", "zone_uncertain"]
+    list_filter = ["kind", "zone_uncertain", "zone"]
+    search_fields = ["name", "alias"]
     list_select_related = ["zone"]
+    readonly_fields = ["sources_cited"]
+    exclude = ["sources"]
+
+    @admin.display(description=_("sources"))
+    def sources_cited(self, obj):
+        return source_list(obj.sources)
 
 
 @admin.register(Call)

@@ -2,6 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from proposals.models import Proposal
 
@@ -22,16 +23,17 @@ class ProposalAnswersFeed(Feed):
         return (
             Proposal.objects.visible_to(None)
             .filter(responded_at__isnull=False)
-            .only("code", "title", "status", "response", "responded_at")
+            .only("code", "title", "status", "response", "responded_at", "is_demo")
             .order_by("-responded_at", "-pk")[:FEED_SIZE]
         )
 
     def item_title(self, item):
-        return _("%(code)s: %(title)s (%(status)s)") % {
+        title = _("%(code)s: %(title)s (%(status)s)") % {
             "code": item.code,
             "title": item.title,
             "status": item.get_status_display(),
         }
+        return pgettext("proposals", "%(title)s (demonstration)") % {"title": title} if item.is_demo else title
 
     def item_description(self, item):
         return item.response

@@ -27,15 +27,24 @@ def seconds_since(token):
 
 
 def grouped_parishes():
-    """Parishes grouped by zonal administration, for a <select> with one <optgroup> per zone."""
-    groups, loose = {}, []
+    """Parishes for a <select>: one <optgroup> per zone, and apart those whose zone the sources do not confirm."""
+    groups, unconfirmed, loose = {}, {Parish.Kind.URBAN: [], Parish.Kind.RURAL: []}, []
     for parish in Parish.objects.select_related("zone").order_by("zone__order", "zone__name", "name"):
-        if parish.zone is None:
-            loose.append((parish.pk, parish.name))
-        else:
+        if parish.has_confirmed_zone():
             # Labelled like the zone's own option, so the form's script can match them.
-            groups.setdefault(str(parish.zone), []).append((parish.pk, parish.name))
+            groups.setdefault(str(parish.zone), []).append((parish.pk, str(parish)))
+        elif parish.kind in unconfirmed:
+            unconfirmed[parish.kind].append((parish.pk, str(parish)))
+        else:
+            loose.append((parish.pk, str(parish)))
     choices = [("", _("— None or I don't know —")), *groups.items()]
+    unconfirmed_labels = {
+        Parish.Kind.URBAN: _("Urban parish (zonal administration to be confirmed)"),
+        Parish.Kind.RURAL: _("Rural parish (zonal administration to be confirmed)"),
+    }
+    for kind, label in unconfirmed_labels.items():
+        if unconfirmed[kind]:
+            choices.append((label, sorted(unconfirmed[kind], key=lambda choice: choice[1])))
     if loose:
         choices.append((_("Other parishes"), loose))
     return choices
@@ -63,6 +72,9 @@ class ProposalForm(forms.ModelForm):
             "solution": _("How could the municipality solve it? At most 3,000 characters."),
             "topic": _("The open-government value closest to your proposal."),
             "zone": _("The zonal administration where the problem happens."),
+            "parish": _(
+                "Parishes whose zonal administration the sources we consulted do not confirm are listed apart."
+            ),
         }
         error_messages = {
             "title": {

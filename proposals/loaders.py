@@ -1,4 +1,4 @@
-"""The zonal administrations and parishes from the sourced plan data, and fictional proposals for the demo."""
+"""The zonal administrations and parishes from the sourced data files, and fictional proposals for the demo."""
 
 import datetime
 import json
@@ -26,33 +26,110 @@ from proposals.models import (
     ensure_role_groups,
     format_code,
 )
+from quito_ga.management.commands.load_quito_plan import DATA_FILE
 
 SEED = 20230214
 PERMANENT_CALL_TITLE = "Buzón permanente de propuestas ciudadanas (demostración)"
-CO_CREATION_CALL_TITLE = "Co-creación del Segundo Plan de Acción 2022-2023 (demostración)"
+CO_CREATION_CALL_TITLE = "Co-creación del plan de demostración (demostración)"
+# The demo accounts' addresses are in a reserved domain: no real account can have one, so purging them is safe.
+DEMO_EMAIL_DOMAIN = "example.org"
+MODERATOR_USERNAME = "moderador"
+
+PARISHES_FILE = DATA_FILE.with_name("quito-parishes.json")
+KINDS = {"urbana": Parish.Kind.URBAN, "rural": Parish.Kind.RURAL}
 
 
-def load_plan_facts(data):
-    """Load the 9 zonal administrations and the parishes the sources name; a parish gets a zone only if sourced."""
-    zones = data["zonal_administrations"]
-    zone_count = parish_count = 0
-    for order, item in enumerate(zones["list"], start=1):
-        note = "Incierta en las fuentes consultadas." if item.get("uncertain") else ""
+def load_plan_facts(data, parishes=None):
+    """Load the 9 zonal administrations and all 65 parishes, each with its sources and its uncertainty flags."""
+    if parishes is None:
+        parishes = json.loads(PARISHES_FILE.read_text(encoding="utf-8"))
+    sources = {source["id"]: source for source in parishes["sources"]}
+    described = parishes["zonal_administrations"]
+    zone_count = 0
+    assigned = {}
+    for order, item in enumerate(data["zonal_administrations"]["list"], start=1):
+        facts = next((zone for zone in described if zone["name"].endswith(item["name"])), {})
+        uncertain = bool(item.get("uncertain") or facts.get("uncertain"))
         zone, _created = ZonalAdministration.objects.update_or_create(
             name=item["name"],
-            defaults={"alias": item.get("alias", ""), "slug": slugify(item["name"]), "order": order, "note": note},
+            defaults={
+                "alias": item.get("alias", ""),
+                "slug": slugify(item["name"]),
+                "order": order,
+                "note": "Incierta en las fuentes consultadas." if uncertain else "",
+                "official_name": facts.get("name", ""),
+                "in_force": facts.get("in_force_2022_2023"),
+                "uncertain": uncertain,
+                "uncertainty_note": facts.get("note", ""),
+                "sources": _cited(sources, facts.get("sources", [])),
+            },
         )
         zone_count += 1
         for name in item.get("parishes", []):
-            Parish.objects.update_or_create(name=name, defaults={"zone": zone})
-    rural = zones.get("rural_parishes", [])
-    for name in rural:
-        Parish.objects.update_or_create(name=name, defaults={"kind": Parish.Kind.RURAL})
-    parish_count = Parish.objects.count()
+            assigned.setdefault(name, {"zone": zone, "sources": [], "notes": []})
+        for parish in facts.get("parishes", []):
+            _assign(assigned, zone, facts["name"], parish)
+    _load_parishes(parishes, assigned, sources)
+    loaded = Parish.objects.filter(name__in=_parish_names(parishes))
     return (
-        f"{zone_count} zonal administrations, {parish_count} parishes "
-        f"({len(rural)} rural listed; {Parish.objects.filter(zone__isnull=False).count()} with a sourced zone)"
+        f"{zone_count} zonal administrations, {loaded.count()} parishes "
+        f"({loaded.filter(zone__isnull=False, zone_uncertain=False).count()} with a confirmed zone, "
+        f"{loaded.filter(zone_uncertain=True).count()} flagged uncertain)"
     )
+
+
+def _cited(sources, ids):
+    return [
+        {key: sources[source_id][key] for key in ("url", "title", "accessed")}
+        for source_id in ids
+        if source_id in sources
+    ]
+
+
+def _assign(assigned, zone, zone_name, parish):
+    """Record `parish` under `zone`; a parish listed twice keeps its first zone, the second becomes a note."""
+    entry = assigned.get(parish["name"])
+    note = parish.get("note", "")
+    if entry is None or "kind" not in entry:
+        assigned[parish["name"]] = {
+            "zone": entry["zone"] if entry else zone,
+            "kind": KINDS[parish["kind"]],
+            "alias": ", ".join(parish.get("aliases", [])),
+            "uncertain": bool(parish.get("uncertain")),
+            "sources": [*(entry or {}).get("sources", []), *parish["sources"]],
+            "notes": [note] if note else [],
+        }
+        return
+    entry["uncertain"] = entry["uncertain"] or bool(parish.get("uncertain"))
+    entry["sources"] += [source for source in parish["sources"] if source not in entry["sources"]]
+    entry["notes"].append(f"Also listed under {zone_name}: {note}".strip())
+
+
+def _parish_names(parishes):
+    return [*parishes["urban_parishes"]["names"], *parishes["rural_parishes"]["names"]]
+
+
+def _load_parishes(parishes, assigned, sources):
+    spelling = set(parishes["urban_parishes"].get("spelling_uncertain", []))
+    kinds = {name: Parish.Kind.URBAN for name in parishes["urban_parishes"]["names"]}
+    kinds |= {name: Parish.Kind.RURAL for name in parishes["rural_parishes"]["names"]}
+    for name, kind in kinds.items():
+        entry = assigned.get(name, {})
+        notes = list(entry.get("notes", []))
+        if name in spelling:
+            notes.append(parishes["urban_parishes"]["spelling_note"])
+        Parish.objects.update_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "alias": entry.get("alias", ""),
+                "zone": entry.get("zone"),
+                # A parish no source places in a zone has no zone at all, which is not uncertain but unknown.
+                "zone_uncertain": bool(entry.get("uncertain")) and entry.get("zone") is not None,
+                "uncertainty_note": "\n".join(notes),
+                "sources": _cited(sources, entry.get("sources", [])),
+            },
+        )
 
 
 # (title, problem, solution, topic): fictional, but each proposal reads as one coherent idea.
@@ -116,28 +193,35 @@ RESPONSES = {
     Proposal.Status.DUPLICATE: "La propuesta coincide con otra ya recibida; seguimos ambas juntas.",
 }
 BATCH = 2000
+REVIEWED_AFTER = datetime.timedelta(days=7)
+RESPONDED_AFTER = datetime.timedelta(days=20)
+ANSWERED_AFTER = datetime.timedelta(days=21)
 
 
-def _calls():
-    plan = ActionPlan.objects.filter(number=2).first()
+def _calls(now):
+    """The demo's two calls, dated from the seeding day: a closed co-creation and a permanent mailbox open now."""
+    plan = ActionPlan.objects.filter(is_demo=True).order_by("number").first()
     co_creation, _created = Call.objects.get_or_create(
         title=CO_CREATION_CALL_TITLE,
+        is_demo=True,
         defaults={
-            "title_en": "Co-creation of the Second Action Plan 2022-2023 (demonstration)",
+            "title_en": "Co-creation of the demonstration plan (demonstration)",
             "plan": plan,
-            "description": "Convocatoria ficticia que imita la co-creación del segundo plan.",
-            "opens_at": datetime.datetime(2022, 6, 1, 8, tzinfo=datetime.UTC),
-            "closes_at": datetime.datetime(2022, 10, 31, 23, tzinfo=datetime.UTC),
-            "is_demo": True,
+            "description": "Convocatoria ficticia que muestra cómo se co-crea un plan.",
+            "opens_at": now - datetime.timedelta(days=540),
+            "closes_at": now - datetime.timedelta(days=420),
         },
     )
+    if co_creation.plan is None or not co_creation.plan.is_demo:  # the demo plan may have come later
+        co_creation.plan = plan
+        co_creation.save(update_fields=["plan"])
     permanent, _created = Call.objects.get_or_create(
         title=PERMANENT_CALL_TITLE,
+        is_demo=True,
         defaults={
             "title_en": "Permanent mailbox for citizen proposals (demonstration)",
-            "description": "Buzón permanente para recibir propuestas ciudadanas en cualquier momento.",
-            "opens_at": datetime.datetime(2023, 3, 1, 8, tzinfo=datetime.UTC),
-            "is_demo": True,
+            "description": "Buzón ficticio para mostrar cómo se reciben propuestas ciudadanas en cualquier momento.",
+            "opens_at": now - datetime.timedelta(days=400),
         },
     )
     return co_creation, permanent
@@ -147,7 +231,7 @@ def _moderator(password):
     # The groups come from a migration; make sure they are there even after a test database flush.
     ensure_role_groups(apps)
     user, _created = get_user_model().objects.get_or_create(
-        username="moderador", defaults={"is_staff": True, "email": "moderador@example.org"}
+        username=MODERATOR_USERNAME, defaults={"is_staff": True, "email": f"moderador@{DEMO_EMAIL_DOMAIN}"}
     )
     user.is_staff = True
     user.set_password(password)
@@ -170,9 +254,12 @@ def _new_codes(rng, count):
 def _proposal(rng, code, call, zones, parishes_by_zone, now):
     zone = rng.choice(zones)
     parish = rng.choice(parishes_by_zone[zone.pk]) if parishes_by_zone[zone.pk] and rng.random() < 0.7 else None
-    start, end = call.opens_at, call.closes_at or now
+    start, end = call.opens_at, min(call.closes_at or now, now)
     created_at = start + (end - start) * rng.random()
     status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+    # What has not happened yet by the seeding day is not recorded: a recent proposal is still waiting.
+    if created_at + ANSWERED_AFTER > now:
+        status = Proposal.Status.UNDER_REVIEW if created_at + REVIEWED_AFTER <= now else Proposal.Status.RECEIVED
     title, problem, solution, topic = rng.choice(THEMES)
     place = parish.name if parish else zone.name
     proposal = Proposal(
@@ -190,9 +277,9 @@ def _proposal(rng, code, call, zones, parishes_by_zone, now):
         is_demo=True,
     )
     if proposal.response:
-        proposal.responded_at = created_at + datetime.timedelta(days=20)
+        proposal.responded_at = created_at + RESPONDED_AFTER
     if proposal.is_closed():
-        proposal.closed_at = created_at + datetime.timedelta(days=21)
+        proposal.closed_at = created_at + ANSWERED_AFTER
     proposal.search_text = proposal.build_search_text()
     return proposal
 
@@ -200,7 +287,7 @@ def _proposal(rng, code, call, zones, parishes_by_zone, now):
 def _events(proposal, moderator):
     events = [StatusEvent(proposal=proposal, status=Proposal.Status.RECEIVED, created_at=proposal.created_at)]
     if proposal.status != Proposal.Status.RECEIVED:
-        review_at = proposal.created_at + datetime.timedelta(days=7)
+        review_at = proposal.created_at + REVIEWED_AFTER
         events.append(
             StatusEvent(proposal=proposal, status=Proposal.Status.UNDER_REVIEW, by=moderator, created_at=review_at)
         )
@@ -211,33 +298,45 @@ def _events(proposal, moderator):
                 status=proposal.status,
                 note="Revisado en la mesa de trabajo de la administración zonal.",
                 by=moderator,
-                created_at=proposal.created_at + datetime.timedelta(days=21),
+                created_at=proposal.created_at + ANSWERED_AFTER,
             )
         )
     return events
 
 
 def seed_demo(*, scale, password):
-    """Add about 1,000 x scale fictional proposals across zones, statuses and calls, and the `moderador` account."""
+    """Add about 1,000 x scale fictional proposals in two demo calls, and the `moderador` account."""
+    if demo_touches_real_rows():
+        purge_demo()  # a demo seeded by an older version: rebuilt apart from the real plan
     moderator = _moderator(password)
-    co_creation, permanent = _calls()
+    now = timezone.now()
+    co_creation, permanent = _calls(now)
     if not ZonalAdministration.objects.exists():
-        from quito_ga.management.commands.load_quito_plan import DATA_FILE
-
         load_plan_facts(json.loads(DATA_FILE.read_text(encoding="utf-8")))
     existing = Proposal.objects.filter(is_demo=True).count()
     wanted = 1000 * scale
     if existing < wanted:
-        _create_proposals(random.Random(SEED + existing), wanted - existing, [co_creation, permanent], moderator)
+        _create_proposals(random.Random(SEED + existing), wanted - existing, [co_creation, permanent], moderator, now)
     total = Proposal.objects.filter(is_demo=True).count()
-    return {"summary": f"{total} fictional proposals in 2 demonstration calls", "accounts": ["moderador"]}
+    return {"summary": f"{total} fictional proposals in 2 demonstration calls", "accounts": [MODERATOR_USERNAME]}
 
 
-def _create_proposals(rng, count, calls, moderator):
+def demo_touches_real_rows():
+    demo = Proposal.objects.filter(is_demo=True)
+    return (
+        demo.filter(commitments__is_demo=False).exists()
+        or demo.filter(call__is_demo=False).exists()
+        or Call.objects.filter(is_demo=True, plan__is_demo=False).exists()
+    )
+
+
+def _create_proposals(rng, count, calls, moderator, now):
     zones = list(ZonalAdministration.objects.all())
-    parishes_by_zone = {zone.pk: list(zone.parishes.all()) for zone in zones}
-    commitments = list(Commitment.objects.order_by("code")[:5])
-    now = timezone.now()
+    # Only parishes whose zone the sources confirm: a demo proposal must not present a doubtful assignment as fact.
+    parishes_by_zone = {zone.pk: [] for zone in zones}
+    for parish in Parish.objects.filter(zone__isnull=False, zone_uncertain=False):
+        parishes_by_zone[parish.zone_id].append(parish)
+    commitments = list(Commitment.objects.filter(is_demo=True).order_by("code")[:5])
     first_number = (ProposerContact.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     codes = _new_codes(rng, count)
     for offset in range(0, count, BATCH):
@@ -245,22 +344,52 @@ def _create_proposals(rng, count, calls, moderator):
             _proposal(rng, code, calls[0] if rng.random() < 0.6 else calls[1], zones, parishes_by_zone, now)
             for code in codes[offset : offset + BATCH]
         ]
+        if not commitments:  # nothing to have been incorporated into
+            for proposal in proposals:
+                if proposal.status == Proposal.Status.INCORPORATED:
+                    proposal.status, proposal.response = Proposal.Status.ACCEPTED, RESPONSES[Proposal.Status.ACCEPTED]
+                    proposal.closed_at = None
         Proposal.objects.bulk_create(proposals)
         StatusEvent.objects.bulk_create([event for proposal in proposals for event in _events(proposal, moderator)])
         ProposerContact.objects.bulk_create(
             ProposerContact(
                 proposal=proposal,
                 name=f"Persona ficticia {first_number + offset + index}",
-                email=f"demo{first_number + offset + index}@example.org",
+                email=f"demo{first_number + offset + index}@{DEMO_EMAIL_DOMAIN}",
                 consent_version=CONSENT_VERSION,
                 consented_at=proposal.created_at,
             )
             for index, proposal in enumerate(proposals)
         )
-        if commitments:
-            links = [
-                Proposal.commitments.through(proposal_id=proposal.pk, commitment_id=rng.choice(commitments).pk)
-                for proposal in proposals
-                if proposal.status == Proposal.Status.INCORPORATED
-            ]
-            Proposal.commitments.through.objects.bulk_create(links)
+        links = [
+            Proposal.commitments.through(proposal_id=proposal.pk, commitment_id=rng.choice(commitments).pk)
+            for proposal in proposals
+            if proposal.status == Proposal.Status.INCORPORATED
+        ]
+        Proposal.commitments.through.objects.bulk_create(links)
+
+
+def raw_delete(queryset):
+    """Delete without loading the rows: at scale 200 per-row signals and history would take many minutes.
+
+    Only for rows nothing else points to (or whose dependants were deleted first); the database still checks.
+    """
+    return queryset._raw_delete(queryset.db)
+
+
+def purge_demo():
+    """Delete every demonstration proposal (with its proposer's data and timeline), call and account; nothing real."""
+    demo = Proposal.objects.filter(is_demo=True)
+    raw_delete(StatusEvent.objects.filter(proposal__is_demo=True))
+    contacts = raw_delete(ProposerContact.objects.filter(proposal__is_demo=True))
+    raw_delete(Proposal.commitments.through.objects.filter(proposal__is_demo=True))
+    demo.filter(duplicate_of__isnull=False).update(duplicate_of=None)
+    proposals = raw_delete(demo)
+    raw_delete(Proposal.history.filter(is_demo=True))
+    calls = Call.objects.filter(is_demo=True).delete()[1].get(Call._meta.label, 0)
+    users = get_user_model().objects.filter(username=MODERATOR_USERNAME, email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    accounts = users.delete()[1].get(get_user_model()._meta.label, 0)
+    return (
+        f"{proposals} demonstration proposals with {contacts} proposers' contact data, "
+        f"{calls} calls and {accounts} account deleted"
+    )

@@ -93,6 +93,13 @@ class ZonalAdministration(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    official_name = models.CharField(_("name in the sources"), max_length=200, blank=True)
+    in_force = models.BooleanField(
+        _("in force during the 2022-2023 plan"), null=True, blank=True, help_text=_("Empty while no source says.")
+    )
+    uncertain = models.BooleanField(_("uncertain in the sources"), default=False)
+    uncertainty_note = models.TextField(_("what the sources leave open"), blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True, help_text=_("Address, title and access date."))
 
     class Meta:
         ordering = ["order", "name"]
@@ -112,6 +119,7 @@ class Parish(models.Model):
         RURAL = "rural", _("Rural")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    alias = models.CharField(_("also known as"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
     zone = models.ForeignKey(
         ZonalAdministration,
@@ -122,6 +130,13 @@ class Parish(models.Model):
         verbose_name=_("zonal administration"),
         help_text=_("Leave empty while the sources do not say which administration the parish belongs to."),
     )
+    zone_uncertain = models.BooleanField(
+        _("zone uncertain"),
+        default=False,
+        help_text=_("The sources do not confirm the zonal administration: never shown to the public as a fact."),
+    )
+    uncertainty_note = models.TextField(_("what the sources leave open"), blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True, help_text=_("Address, title and access date."))
 
     class Meta:
         ordering = ["name"]
@@ -129,10 +144,13 @@ class Parish(models.Model):
         verbose_name_plural = _("parishes")
 
     def __str__(self):
-        return self.name
+        return f"{self.name} ({self.alias})" if self.alias else self.name
 
     def get_absolute_url(self):
         return f"{reverse('proposals:proposal-list')}?parish={self.pk}"
+
+    def has_confirmed_zone(self):
+        return self.zone_id is not None and not self.zone_uncertain
 
 
 class CallQuerySet(models.QuerySet):
@@ -317,7 +335,8 @@ class Proposal(models.Model):
         return reverse("proposals:proposal-detail", kwargs={"code": self.code})
 
     def clean(self):
-        if self.parish_id and self.zone_id and self.parish.zone_id and self.parish.zone_id != self.zone_id:
+        # An unconfirmed assignment in our data must not overrule what the citizen says about their own parish.
+        if self.parish_id and self.zone_id and self.parish.has_confirmed_zone() and self.parish.zone_id != self.zone_id:
             raise ValidationError(
                 {
                     "parish": ValidationError(
@@ -345,6 +364,8 @@ class Proposal(models.Model):
     def submit(self, *, contact, by=None):
         """Save a new proposal with its proposer's contact data, open its timeline and send the code."""
         self.entered_by_staff = by is not None
+        # A proposal sent to a demonstration call belongs to the demonstration, like its call.
+        self.is_demo = bool(self.call_id and self.call.is_demo)
         self.full_clean(exclude=["code"])
         self.save()
         contact.proposal = self

@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from quito_ga import views
 from quito_ga.sitemaps import SITEMAPS
@@ -36,6 +36,12 @@ urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
     path("consejo/", include("council.urls")),
     path("propuestas/", include("proposals.urls")),
+    # The address the plan published for its proposals tool (plan.online_spaces.citizen_proposals_tool).
+    path(
+        "busca-tu-propuesta/",
+        RedirectView.as_view(pattern_name="proposals:proposal-track", permanent=True, query_string=True),
+        name="published-proposal-lookup",
+    ),
     path("datos/", include("opendata.urls")),
     prefix_default_language=False,
 )

@@ -27,7 +27,6 @@ class ActionPlanFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Plan de Acción de Gobierno Abierto {n}")
     slug = factory.Sequence(lambda n: f"plan-{n}")
     period = "2022-2023"
-    status = ActionPlan.Status.IMPLEMENTATION
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):

@@ -256,6 +256,9 @@ class Agreement(models.Model):
     def clean(self):
         if self.session_id:
             require_held_session(self.session)
+            owners = [owner for owner in (self.responsible_organization, self.responsible_member) if owner is not None]
+            if any(owner.is_demo != self.session.is_demo for owner in owners):
+                raise ValidationError(_("Demonstration and real records never mix."), code="demo_mix")
             if self.due_on and self.due_on < self.session.scheduled_on:
                 raise ValidationError(
                     {"due_on": ValidationError(_("The due date cannot be before the session."), code="due_early")}
@@ -314,6 +317,10 @@ class MilestoneReview(models.Model):
         if not (self.session_id and self.milestone_id):
             return
         require_held_session(self.session)
+        if self.milestone.is_demo != self.session.is_demo:
+            raise ValidationError(
+                {"milestone": ValidationError(_("Demonstration and real records never mix."), code="demo_mix")}
+            )
         if not self.update_id:
             latest = self.milestone.updates.filter(reported_on__lte=self.session.scheduled_on).first()
             if latest is not None:

@@ -205,8 +205,9 @@ class SessionQuerySet(models.QuerySet):
 
     def with_quorum(self):
         """Annotate `members_in_office` on the session's date and `attending` (present or by the alternate)."""
+        # A demo session is held by the demo council, a real one by the real council: they never mix.
         in_office = (
-            CouncilMember.objects.filter(in_office_on(OuterRef("scheduled_on")))
+            CouncilMember.objects.filter(in_office_on(OuterRef("scheduled_on")), is_demo=OuterRef("is_demo"))
             .order_by()
             .annotate(count=Func(F("pk"), function="COUNT"))
             .values("count")
@@ -339,7 +340,7 @@ class Session(models.Model):
         if hasattr(self, "members_in_office") and hasattr(self, "attending"):
             return Quorum(self.members_in_office, self.attending)
         return Quorum(
-            CouncilMember.objects.in_office(self.scheduled_on).count(),
+            CouncilMember.objects.in_office(self.scheduled_on).filter(is_demo=self.is_demo).count(),
             self.attendances.filter(status__in=Attendance.COUNTS_FOR_QUORUM).count(),
         )
 
@@ -472,7 +473,13 @@ class Attendance(models.Model):
         return f"{self.session.get_absolute_url()}#asistencia"
 
     def clean(self):
-        if self.session_id and self.member_id and not self.member.is_in_office(self.session.scheduled_on):
+        if not (self.session_id and self.member_id):
+            return
+        if self.member.is_demo != self.session.is_demo:
+            raise ValidationError(
+                {"member": ValidationError(_("Demonstration and real councils never mix."), code="demo_mix")}
+            )
+        if not self.member.is_in_office(self.session.scheduled_on):
             raise ValidationError(
                 {"member": ValidationError(_("This member was not in office on the session's date."), code="term")}
             )

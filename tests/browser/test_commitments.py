@@ -25,7 +25,8 @@ def log_in(page, username):
 
 
 def test_editor_reports_progress_with_evidence_and_the_public_page_shows_it(page, seeded, tmp_path):
-    milestone = Milestone.objects.filter(commitment__code="ECQTO0001", status=Milestone.Status.NOT_STARTED).first()
+    # DEMOQ0001 is led by the editor's demo institution (DEMO-SIVD).
+    milestone = Milestone.objects.filter(commitment__code="DEMOQ0001", status=Milestone.Status.NOT_STARTED).first()
     log_in(page, "editor")
     page.goto(f"/admin/commitments/milestone/{milestone.pk}/change/")
     page.get_by_role("link", name="Reportar avance").click()
@@ -36,7 +37,7 @@ def test_editor_reports_progress_with_evidence_and_the_public_page_shows_it(page
     evidence_file.write_bytes(PDF)
     page.locator("#id_evidence-0-file").set_input_files(str(evidence_file))
     page.locator("input[name=_save]").click()
-    page.wait_for_url(re.compile(r".*/compromisos/ECQTO0001/#hito-\d+"))
+    page.wait_for_url(re.compile(r".*/compromisos/DEMOQ0001/#hito-\d+"))
     section = page.locator(f"#hito-{milestone.order}")
     assert "60 %" in section.inner_text()
     assert "Talleres realizados en tres administraciones zonales" in section.inner_text()
@@ -47,10 +48,10 @@ def test_editor_reports_progress_with_evidence_and_the_public_page_shows_it(page
 
 
 def test_editor_cannot_reach_another_institutions_milestone(page, seeded):
-    foreign = Milestone.objects.filter(commitment__code="ECQTO0005").first()  # led by SGP, editor is SGCTyPC
+    foreign = Milestone.objects.filter(commitment__code="DEMOQ0003").first()  # led by DEMO-SPVD, editor is DEMO-SIVD
     log_in(page, "editor")
     page.goto("/admin/commitments/milestone/")
-    assert "ECQTO0005" not in page.content()
+    assert "DEMOQ0003" not in page.content()
     response = page.goto(f"/admin/commitments/milestone/{foreign.pk}/change/")
     assert response.status == 403
 
@@ -60,10 +61,13 @@ PUBLIC_PAGES = [
     "/planes/",
     "/planes/segundo-plan-2022-2023/",
     "/compromisos/",
+    "/planes/plan-demostracion-90/",
     "/compromisos/?status=delayed&q=demo",
     "/compromisos/ECQTO0001/",
+    "/compromisos/DEMOQ0001/",
     "/compromisos/QGAPA0102/",
     "/instituciones/sgctypc/",
+    "/instituciones/demo-sivd/",
 ]
 
 
@@ -76,14 +80,14 @@ def test_commitments_pages_pass_axe(page, assert_accessible, seeded, language):
 
 def test_commitment_page_fits_a_320px_screen(page, seeded):
     page.set_viewport_size({"width": 320, "height": 640})
-    page.goto("/compromisos/ECQTO0001/")
+    page.goto("/compromisos/DEMOQ0001/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def test_coordinator_bulk_updates_progress_from_a_csv_file(page, seeded, tmp_path):
-    first, second = Milestone.objects.filter(commitment__code="ECQTO0005", status="not_started").order_by("order")[:2]
+    first, second = Milestone.objects.filter(commitment__code="DEMOQ0003", status="not_started").order_by("order")[:2]
     csv_file = tmp_path / "avances.csv"
-    csv_file.write_text(f"código;hito;avance;nota\nECQTO0005;{first.order};15;Inicio\nECQTO0005;{second.order};5;\n")
+    csv_file.write_text(f"código;hito;avance;nota\nDEMOQ0003;{first.order};15;Inicio\nDEMOQ0003;{second.order};5;\n")
     log_in(page, "coordinador")
     page.goto("/admin/commitments/milestone/")
     page.get_by_role("link", name="Actualización masiva desde un CSV").click()

@@ -86,9 +86,10 @@ def test_a_guest_proposal_is_answered_by_the_moderator_and_the_guest_reads_the_a
     page.get_by_label("¿Cuál es el problema?").fill("Las personas con discapacidad no encuentran la información.")
     page.locator("#id_topic").select_option("access_to_information")
     page.locator("#id_zone").select_option(label="Los Chillos (Valle de Los Chillos)")
-    # With JavaScript, only the chosen zone's parishes (and those of no known zone) stay selectable.
+    # With JavaScript, only the chosen zone's parishes (and those whose zone is unconfirmed) stay selectable.
     assert page.locator("#id_parish optgroup[label='Tumbaco']").evaluate("group => group.disabled")
-    assert not page.locator("#id_parish optgroup[label='Otras parroquias']").evaluate("group => group.disabled")
+    unconfirmed = "#id_parish optgroup[label='Parroquia urbana (administración zonal por confirmar)']"
+    assert not page.locator(unconfirmed).evaluate("group => group.disabled")
     page.locator("#id_parish").select_option(label="Conocoto")
     page.get_by_label("¿Qué propones?").fill("Señalética en braille e información en lectura fácil.")
     page.get_by_label("He leído el aviso de privacidad").check()

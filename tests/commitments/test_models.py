@@ -184,18 +184,47 @@ def test_commitment_progress_is_the_weighted_mean_of_its_milestones():
     assert commitment.progress == Decimal("62.5")  # (100 * 1 + 50 * 3) / 4
 
 
-def test_plan_progress_is_the_mean_of_its_commitments():
+def test_plan_progress_is_the_mean_over_the_commitments_whose_progress_is_known():
     plan = ActionPlanFactory()
     MilestoneFactory(commitment=CommitmentFactory(plan=plan)).report(progress=100, evidence=evidence())
     MilestoneFactory(commitment=CommitmentFactory(plan=plan)).report(progress=40)
-    CommitmentFactory(plan=plan)
-    assert ActionPlan.objects.with_progress().get(pk=plan.pk).progress == Decimal("46.7")
+    MilestoneFactory(commitment=CommitmentFactory(plan=plan)).report(progress=0)
+    CommitmentFactory(plan=plan)  # no milestones: unknown, left out of the mean rather than counted as 0
+    CommitmentFactory(plan=plan, title="", short_title="", lead=None)  # undocumented
+    plan = ActionPlan.objects.with_progress().get(pk=plan.pk)
+    assert plan.progress == Decimal("46.7")  # (100 + 40 + 0) / 3
+    assert (plan.known_progress_count, plan.commitment_count, plan.documented_count) == (3, 5, 4)
+
+
+def test_plan_progress_is_unknown_when_no_commitment_has_milestones():
+    plan = ActionPlanFactory()
+    CommitmentFactory.create_batch(2, plan=plan)
+    plan = ActionPlan.objects.with_progress().get(pk=plan.pk)
+    assert plan.progress is None and plan.known_progress_count == 0
+
+
+def test_commitment_without_milestones_has_unknown_progress_not_zero():
+    commitment = CommitmentFactory()
+    assert commitment.progress is None
+    milestone = MilestoneFactory(commitment=commitment)
+    commitment.refresh_from_db()
+    assert commitment.progress == 0  # a published milestone with nothing reported: a known 0 %
+    milestone.delete()
+    commitment.refresh_from_db()
+    assert commitment.progress is None
+    assert Commitment.objects.for_list().get(pk=commitment.pk).status == Commitment.Status.NO_DATA
+
+
+def test_progress_summary_averages_known_values_and_counts_them():
+    commitments = [Commitment(progress=Decimal(80)), Commitment(progress=None), Commitment(progress=Decimal(25))]
+    assert Commitment.progress_summary(commitments) == {"progress": Decimal("52.5"), "known": 2, "total": 3}
+    assert Commitment.progress_summary([Commitment()]) == {"progress": None, "known": 0, "total": 1}
 
 
 @pytest.mark.parametrize(
     ("counts", "progress", "status"),
     [
-        ((0, 0, 0), 0, Commitment.Status.NOT_STARTED),
+        ((0, 0, 0), None, Commitment.Status.NO_DATA),
         ((3, 0, 0), 0, Commitment.Status.NOT_STARTED),
         ((3, 1, 0), 40, Commitment.Status.ON_TRACK),
         ((3, 1, 1), 40, Commitment.Status.DELAYED),
@@ -204,6 +233,14 @@ def test_plan_progress_is_the_mean_of_its_commitments():
 )
 def test_commitment_status_from_its_milestones(counts, progress, status):
     assert Commitment.status_from_counts(*counts, progress) == status
+
+
+def test_commitment_status_without_data_reads_no_data_in_both_languages():
+    assert Commitment.status_from_counts(0, 0, 0, None) == Commitment.Status.NO_DATA
+    with translation.override("es"):
+        assert str(Commitment.Status.NO_DATA.label) == "Sin datos"
+    with translation.override("en"):
+        assert str(Commitment.Status.NO_DATA.label) == "No data"
 
 
 def test_commitment_status_filter_agrees_with_the_status():
@@ -216,7 +253,9 @@ def test_commitment_status_filter_agrees_with_the_status():
     MilestoneFactory(commitment=delayed, due_on=datetime.date(2023, 4, 1)).report(progress=30)
     complete = CommitmentFactory(plan=plan)
     MilestoneFactory(commitment=complete).report(progress=100, evidence=evidence())
+    no_data = CommitmentFactory(plan=plan)
     expected = {
+        Commitment.Status.NO_DATA: no_data,
         Commitment.Status.NOT_STARTED: not_started,
         Commitment.Status.ON_TRACK: on_track,
         Commitment.Status.DELAYED: delayed,
@@ -227,10 +266,83 @@ def test_commitment_status_filter_agrees_with_the_status():
         assert Commitment.objects.for_list().get(pk=commitment.pk).status == status
 
 
-def test_only_one_plan_is_current():
-    ActionPlanFactory(is_current=True)
+SECOND_PLAN = {
+    "starts_on": datetime.date(2022, 1, 1),
+    "starts_on_precision": "year",
+    "ends_on": datetime.date(2023, 3, 31),
+    "ends_on_precision": "month",
+}
+
+
+@pytest.mark.parametrize(
+    ("on", "status", "current"),
+    [
+        (datetime.date(2021, 12, 31), ActionPlan.Status.UPCOMING, False),
+        (datetime.date(2022, 1, 1), ActionPlan.Status.IMPLEMENTATION, True),
+        (datetime.date(2023, 3, 31), ActionPlan.Status.IMPLEMENTATION, True),
+        (datetime.date(2023, 4, 1), ActionPlan.Status.FINISHED, False),
+        (datetime.date(2026, 12, 1), ActionPlan.Status.FINISHED, False),
+    ],
+)
+def test_plan_status_and_current_follow_its_period_and_the_day(on, status, current):
+    plan = ActionPlan(**SECOND_PLAN)
+    assert plan.status_on(on) == status
+    assert plan.is_current(on) is current
+
+
+def test_plan_without_a_sourced_period_is_never_current_and_has_no_data():
+    plan = ActionPlan(starts_on=datetime.date(2022, 1, 1))
+    assert not plan.is_current(datetime.date(2022, 6, 1))
+    assert plan.status_on(datetime.date(2022, 6, 1)) == ActionPlan.Status.NO_DATA
+    assert ActionPlan().status_on(datetime.date(2022, 6, 1)) == ActionPlan.Status.NO_DATA
+
+
+def test_plan_status_follows_today(monkeypatch):
+    plan = ActionPlan(**SECOND_PLAN)
+    monkeypatch.setattr("commitments.models.today", lambda: datetime.date(2026, 12, 1))
+    assert plan.status == ActionPlan.Status.FINISHED and not plan.is_current()
+    assert str(plan.get_status_display()) == "Finalizado"
+    monkeypatch.setattr("commitments.models.today", lambda: datetime.date(2023, 2, 14))
+    assert plan.status == ActionPlan.Status.IMPLEMENTATION and plan.is_current()
+
+
+def test_current_plan_is_none_when_no_period_contains_the_day():
+    first = ActionPlanFactory(starts_on=datetime.date(2019, 1, 1), ends_on=datetime.date(2021, 12, 31))
+    second = ActionPlanFactory(**SECOND_PLAN)
+    ActionPlanFactory()  # no sourced period
+    assert ActionPlan.objects.current(on=datetime.date(2026, 12, 1)) is None
+    assert ActionPlan.objects.current(on=datetime.date(2020, 5, 1)) == first
+    assert ActionPlan.objects.current(on=datetime.date(2023, 3, 31)) == second
+    assert list(ActionPlan.objects.in_force(on=datetime.date(2023, 3, 31))) == [second]
+
+
+def test_featured_plan_is_the_current_one_else_the_latest():
+    first = ActionPlanFactory(number=1, starts_on=datetime.date(2019, 1, 1), ends_on=datetime.date(2021, 12, 31))
+    second = ActionPlanFactory(number=2, **SECOND_PLAN)
+    assert ActionPlan.objects.featured(on=datetime.date(2020, 5, 1)) == first
+    assert ActionPlan.objects.featured(on=datetime.date(2026, 12, 1)) == second
+    assert ActionPlan.objects.none().featured() is None
+
+
+def test_plan_end_before_start_is_refused_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
-        ActionPlanFactory(is_current=True)
+        ActionPlanFactory(starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2022, 1, 1))
+
+
+def test_undocumented_commitment_says_its_title_is_not_published():
+    commitment = Commitment(code="ECQTO0002", title="", title_en="")
+    assert not commitment.is_documented()
+    with translation.override("es"):
+        assert str(commitment.display_title()) == "Título no publicado en las fuentes consultadas"
+    assert Commitment(code="ECQTO0001", title="Desarrollar procesos").is_documented()
+
+
+def test_portal_translations_are_marked_per_field_and_language():
+    commitment = Commitment(translated_fields=["problem", "title_en"], sources="seed document\nhttps://example.org/a")
+    assert commitment.is_portal_translation("problem", "es")
+    assert not commitment.is_portal_translation("problem", "en")
+    assert commitment.is_portal_translation("title", "en")
+    assert commitment.original_source() == "https://example.org/a"
 
 
 def test_commitment_code_follows_ogps_format():

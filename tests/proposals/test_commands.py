@@ -8,6 +8,7 @@ from django.utils import timezone
 from proposals.loaders import load_plan_facts
 from proposals.models import Call, Parish, Proposal, ProposerContact, StatusEvent, ZonalAdministration
 from quito_ga.management.commands.load_quito_plan import DATA_FILE
+from tests.factories import CommitmentFactory
 from tests.proposals.factories import ProposerContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +42,16 @@ def test_purge_takes_the_number_of_days(capsys):
     assert ProposerContact.objects.filter(anonymised_at__isnull=True).count() == 0
 
 
-def test_load_plan_facts_loads_the_nine_zones_and_sourced_parishes_only():
+def test_load_plan_facts_loads_the_nine_zones_and_all_65_parishes():
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     summary = load_plan_facts(data)
     load_plan_facts(data)  # idempotent
     assert ZonalAdministration.objects.count() == 9
-    assert Parish.objects.count() == 33
+    assert Parish.objects.count() == 65
     assert Parish.objects.get(name="Conocoto").zone.name == "Los Chillos"
     assert Parish.objects.get(name="Cumbayá").zone.name == "Tumbaco"
-    assert Parish.objects.get(name="Nono").zone is None  # the sources do not say which zone
+    nono = Parish.objects.get(name="Nono")  # placed by an old list only: kept, and flagged
+    assert (nono.zone.name, nono.zone_uncertain) == ("La Delicia", True)
     assert Parish.objects.get(name="Calderón").kind == Parish.Kind.RURAL
     assert ZonalAdministration.objects.get(name="La Mariscal").note
     assert "9 zonal administrations" in summary
@@ -57,6 +59,8 @@ def test_load_plan_facts_loads_the_nine_zones_and_sourced_parishes_only():
 
 def test_seed_demo_creates_proposals_an_open_call_and_the_moderator(django_user_model):
     call_command("load_quito_plan")
+    # What the commitments seed provides to incorporate proposals into.
+    CommitmentFactory(code="DEMOQ0001", is_demo=True, plan__is_demo=True, lead__is_demo=True)
     call_command("seed_demo", scale=1)
     call_command("seed_demo", scale=1)  # a second run neither fails nor duplicates
     assert Proposal.objects.filter(is_demo=True).count() == 1000

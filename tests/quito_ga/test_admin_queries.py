@@ -58,10 +58,10 @@ def test_council_roles_pick_milestones_by_search_but_cannot_edit_them(client, ro
     call_command("load_quito_plan")
     call_command("seed_demo", scale=1)
     client.force_login(get_user_model().objects.get(username=role))
-    milestone = Milestone.objects.select_related("commitment").filter(commitment__code="ECQTO0005").first()
+    milestone = Milestone.objects.select_related("commitment").filter(commitment__code="DEMOQ0003").first()
     response = client.get(
         "/admin/autocomplete/",
-        {"app_label": "council", "model_name": "milestonereview", "field_name": "milestone", "term": "ECQTO0005"},
+        {"app_label": "council", "model_name": "milestonereview", "field_name": "milestone", "term": "DEMOQ0003"},
     )
     assert response.status_code == 200
     assert str(milestone.pk) in {item["id"] for item in response.json()["results"]}

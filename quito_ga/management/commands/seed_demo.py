@@ -8,8 +8,8 @@ from quito_ga.middleware import invalidate_page_cache
 
 class Command(BaseCommand):
     help = (
-        "Add clearly fictional demonstration data on top of the real plan, and one demo account per role "
-        "(password from DEMO_PASSWORD). Run load_quito_plan first."
+        "Add a clearly fictional demonstration world beside the real plan (its own plans, institutions, people), "
+        "and one demo account per role (password from DEMO_PASSWORD). Never on production; purge_demo removes it."
     )
 
     def add_arguments(self, parser):
