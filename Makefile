@@ -81,6 +81,9 @@ _serve:
 	@if [ "$(SEED_DEMO)" = "0" ]; then echo "  Real data only (SEED_DEMO=0): no demonstration data, no demo accounts"; \
 	  else echo "  Demo password:          $$DEMO_PASSWORD  (file .demo_password; SEED_DEMO=0 for real data only)"; fi
 	@echo
+	@# The task worker (emails, the evidence repository's ZIP) runs beside gunicorn and stops with it.
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn quito_ga.wsgi --bind 127.0.0.1:$(PORT) --workers $(GUNICORN_WORKERS) \
 	  --threads $(GUNICORN_THREADS) --access-logfile - --forwarded-allow-ips 127.0.0.1
 

@@ -1,11 +1,22 @@
-from django.http import FileResponse, Http404, StreamingHttpResponse
+import threading
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from commitments.models import ActionPlan
-from opendata import repository
 from opendata.datasets import BY_SLUG, DATASETS, LICENCE, LICENCE_URL, last_updated
+from opendata.models import RepositoryArchive
+
+# Repository ZIPs streamed at once by this process: the rest of its threads stay free for the pages.
+REPOSITORY_DOWNLOADS = threading.BoundedSemaphore(settings.REPOSITORY_DOWNLOADS_PER_PROCESS)
+PREPARING_RETRY_SECONDS = 60
+BUSY_RETRY_SECONDS = 15
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv_lines"),
@@ -46,7 +57,55 @@ def api_documentation(request):
 
 
 def repository_export(request, slug):
+    """Serve the ZIP the task worker built; never build it here."""
     plan = get_object_or_404(ActionPlan, slug=slug)
-    archive = repository.zip_file(plan)
-    filename = f"{repository.folder_name(plan, timezone.localtime())}.zip"
-    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+    archive = RepositoryArchive.objects.filter(plan=plan).first()
+    if archive is None or not archive.is_ready():
+        RepositoryArchive.queue_build(plan.pk)
+        return _repository_unavailable(request, plan, "preparing", PREPARING_RETRY_SECONDS)
+    last_modified = int(archive.built_at.timestamp())  # HTTP dates have whole seconds
+    validators = {"ETag": archive.etag, "Last-Modified": http_date(last_modified)}
+    not_modified = get_conditional_response(request, etag=archive.etag, last_modified=last_modified)
+    if not_modified is not None:
+        for header, value in validators.items():
+            not_modified[header] = value
+        return not_modified
+    if not REPOSITORY_DOWNLOADS.acquire(blocking=False):
+        return _repository_unavailable(request, plan, "busy", BUSY_RETRY_SECONDS)
+    try:
+        download = _Download(archive.file.storage.open(archive.file.name, "rb"), REPOSITORY_DOWNLOADS.release)
+    except BaseException:
+        REPOSITORY_DOWNLOADS.release()
+        raise
+    response = FileResponse(download, as_attachment=True, filename=archive.filename, content_type="application/zip")
+    for header, value in validators.items():
+        response[header] = value
+    response["Content-Length"] = archive.size
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _repository_unavailable(request, plan, reason, retry_after):
+    # Rendered without the request's context processors: a crowd of refused downloads stays cheap.
+    content = render_to_string("opendata/repository_unavailable.html", {"plan": plan, "reason": reason})
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class _Download:
+    """The stored ZIP, giving back its download slot when the server closes it after the last byte."""
+
+    def __init__(self, file, release):
+        self._file, self._release = file, release
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)  # read, seek, tell, fileno (for sendfile)
+
+    def close(self):
+        release, self._release = self._release, None
+        try:
+            self._file.close()
+        finally:
+            if release is not None:
+                release()

@@ -486,7 +486,8 @@ class Proposal(Versioned):
     def _notify(self, kind):
         from proposals.emails import send_proposal_email  # emails.py imports this module
 
-        transaction.on_commit(lambda: send_proposal_email(self.pk, kind))
+        # The task worker sends it; `robust`: a failure to queue it never turns a committed save into an error.
+        transaction.on_commit(lambda: send_proposal_email.enqueue(self.pk, kind), robust=True)
 
 
 class ProposalQueue(Proposal):

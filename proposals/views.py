@@ -1,14 +1,11 @@
-import hashlib
-
 import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from commitments.forms import SearchFilter
-from proposals.emails import send_erasure_email
+from proposals.emails import ERASURE_SALT, email_digest, erasure_request_digest, send_erasure_email
 from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm, parse_submission_token
 from proposals.models import (
     CONSENT_VERSION,
@@ -30,7 +27,6 @@ from proposals.models import (
 )
 from ratelimits.limits import attempt, client_network, release
 
-ERASURE_SALT = "proposals.erasure"
 ERASURE_MAX_AGE = 2 * 24 * 3600
 SESSION_CODE_KEY = "proposals:submitted-code"
 
@@ -202,19 +198,10 @@ def proposal_track(request):
 
 
 def _request_erasure(*, code, email):
-    contact = (
-        ProposerContact.objects.select_related("proposal")
-        .filter(proposal__code=code, anonymised_at__isnull=True, email__iexact=email)
-        .first()
-    )
-    if contact is None:
-        return
-    token = signing.dumps({"contact": contact.pk, "email": _email_digest(contact.email)}, salt=ERASURE_SALT)
-    send_erasure_email(contact, reverse("proposals:proposal-erasure", kwargs={"token": token}))
-
-
-def _email_digest(email):
-    return hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+    # The lookup and the email happen in the task, so the answer takes as long whether or not the address
+    # matches; the task carries a keyed digest of the address, never the address itself.
+    digest = erasure_request_digest(email)
+    transaction.on_commit(lambda: send_erasure_email.enqueue(code, digest), robust=True)
 
 
 def _contact_for_token(token):
@@ -227,7 +214,7 @@ def _contact_for_token(token):
         .filter(pk=data.get("contact"), anonymised_at__isnull=True)
         .first()
     )
-    if contact is None or _email_digest(contact.email) != data.get("email"):
+    if contact is None or email_digest(contact.email) != data.get("email"):
         return None
     return contact
 

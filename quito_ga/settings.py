@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "quito_ga",
@@ -259,6 +260,20 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Gobierno Abierto Quito <noreply@quito.gob.ec>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Work done after the request (every email, the evidence repository's ZIP) is stored in the database and run by
+# `manage.py db_worker` (django-tasks-db), which `make run` starts beside gunicorn. A failing mail server is
+# retried EMAIL_ATTEMPTS times, waiting EMAIL_RETRY_SECONDS, then twice as long each time.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+EMAIL_ATTEMPTS = int(os.environ.get("DJANGO_EMAIL_ATTEMPTS", "8"))
+EMAIL_RETRY_SECONDS = int(os.environ.get("DJANGO_EMAIL_RETRY_SECONDS", "60"))
+# Evidence repository ZIPs (built by the worker) each app process streams at once; more wait with a 503.
+REPOSITORY_DOWNLOADS_PER_PROCESS = int(os.environ.get("DJANGO_REPOSITORY_DOWNLOADS_PER_PROCESS", "2"))
 
 # Password of the demonstration accounts created by seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")

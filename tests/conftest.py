@@ -27,6 +27,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.DEMO_PASSWORD = "demo-test-password"
+    # Tasks (emails, the repository's ZIP) run at once, in the test; tests of the queue itself select the
+    # database backend and run the worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # django-axes needs the request in authenticate(), which client.login() does not pass; the lockout is
     # tested on its own in tests/quito_ga/test_security.py.
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

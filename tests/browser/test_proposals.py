@@ -23,10 +23,10 @@ def demo(settings):
 def erasure_path(proposal):
     from django.core import signing
 
-    from proposals.views import ERASURE_SALT, _email_digest
+    from proposals.emails import ERASURE_SALT, email_digest
 
     token = signing.dumps(
-        {"contact": proposal.contact.pk, "email": _email_digest(proposal.contact.email)}, salt=ERASURE_SALT
+        {"contact": proposal.contact.pk, "email": email_digest(proposal.contact.email)}, salt=ERASURE_SALT
     )
     return f"/propuestas/borrar-datos/{token}/"
 

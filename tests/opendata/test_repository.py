@@ -30,7 +30,9 @@ def plan_with_evidence():
 
 
 def test_repository_zip_has_a_folder_per_commitment_and_a_dated_index(client, plan_with_evidence):
-    response = client.get(f"/datos/repositorio/{plan_with_evidence.slug}/")
+    url = f"/datos/repositorio/{plan_with_evidence.slug}/"
+    assert client.get(url).status_code == 503  # being prepared (here the immediate task backend builds it)
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
+from commitments.models import ActionPlan
+from opendata.models import RepositoryArchive
 from proposals.models import Proposal
 from tests.proposals.factories import form_data
 
@@ -86,6 +88,8 @@ def test_personal_data_appears_on_no_public_page_and_in_no_log(client, caplog, d
     with django_capture_on_commit_callbacks(execute=True):
         proposal.answer(text="Respuesta pública.", status=Proposal.Status.ACCEPTED)
     assert_clean(client.get("/propuestas/nueva/enviada/").content.decode(), "the confirmation page")
+    for plan in ActionPlan.objects.all():  # the task worker's repository ZIPs, which the walk below downloads
+        RepositoryArchive.build(plan)
 
     requested = 0
     for route in public_routes():

@@ -274,7 +274,10 @@ def test_list_paginates(client):
 def test_erasure_flow_by_code_and_email(client, django_capture_on_commit_callbacks):
     contact = ProposerContactFactory(name="Borrar Me", email="borrar@example.org", phone="0991112233")
     proposal = contact.proposal
-    response = client.post(TRACK_URL, {"erasure-code": proposal.code.lower(), "erasure-email": "BORRAR@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            TRACK_URL, {"erasure-code": proposal.code.lower(), "erasure-email": "BORRAR@example.org"}
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["borrar@example.org"]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/propuestas/borrar-datos/" in line)
@@ -291,11 +294,14 @@ def test_erasure_flow_by_code_and_email(client, django_capture_on_commit_callbac
     assert client.post(path).status_code == 404  # used once
 
 
-def test_erasure_request_with_the_wrong_email_sends_nothing_and_says_the_same(client):
+def test_erasure_request_with_the_wrong_email_sends_nothing_and_says_the_same(
+    client, django_capture_on_commit_callbacks
+):
     contact = ProposerContactFactory(email="real@example.org")
-    response = client.post(
-        TRACK_URL, {"erasure-code": contact.proposal.code, "erasure-email": "otro@example.org"}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            TRACK_URL, {"erasure-code": contact.proposal.code, "erasure-email": "otro@example.org"}, follow=True
+        )
     assert mail.outbox == []
     assert "Si el código y el correo coinciden" in response.content.decode()
 

@@ -41,6 +41,8 @@ ADD = {
 # Nobody but a superuser manages accounts, groups or the login lockout records.
 SUPERUSER_ONLY = {"auth.user", "auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 SUPERUSER_ONLY |= {"otp_totp.totpdevice"}  # staff set up their own second factor at /admin/segundo-factor/
+# The task queue's records (emails sent or failed, repository builds): read-only, for system administrators.
+SUPERUSER_ONLY |= {"django_tasks_database.dbtaskresult"}
 
 
 @pytest.fixture

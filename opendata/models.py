@@ -1,0 +1,123 @@
+import hashlib
+from datetime import timedelta
+
+from django.core.files import File
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import ActionPlan, Commitment, Evidence, Milestone, ProgressUpdate
+from council.models import MilestoneReview, Session
+
+# A build queued longer ago than this is taken as lost (a worker killed mid-task) and queued again.
+QUEUE_TIMEOUT = timedelta(hours=1)
+
+
+class RepositoryArchive(models.Model):
+    """A plan's evidence repository as a ZIP, built by the task worker once per change and served as a file."""
+
+    plan = models.OneToOneField(
+        ActionPlan, models.CASCADE, related_name="repository_archive", verbose_name=_("action plan")
+    )
+    file = models.FileField(_("file"), upload_to="repositorio/", blank=True)
+    filename = models.CharField(_("download name"), max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built from the data of"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("rebuild queued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence repository archive")
+        verbose_name_plural = _("evidence repository archives")
+
+    def __str__(self):
+        return self.filename or str(self.plan_id)
+
+    def get_absolute_url(self):
+        return reverse("opendata:repository-export", kwargs={"slug": self.plan.slug})
+
+    def is_ready(self):
+        return bool(self.file) and self.built_at is not None
+
+    @property
+    def etag(self):
+        return f'"{self.sha256[:32]}"'
+
+    @classmethod
+    def queue_build(cls, plan_id):
+        """Queue a build of the plan's archive unless one is already waiting for the worker."""
+        from opendata.tasks import build_repository_archive  # tasks.py imports this module
+
+        now = timezone.now()
+        waiting = Q(queued_at__isnull=False, queued_at__gte=now - QUEUE_TIMEOUT)
+        if not cls.objects.filter(plan_id=plan_id).exclude(waiting).update(queued_at=now):
+            try:
+                with transaction.atomic():
+                    cls.objects.create(plan_id=plan_id, queued_at=now)
+            except IntegrityError:
+                return  # the archive's row exists: a build is already waiting
+        build_repository_archive.enqueue(plan_id)
+
+    @classmethod
+    def build(cls, plan):
+        """Write the plan's ZIP to storage and point the archive at it; the previous file goes after commit."""
+        from opendata import repository
+
+        started = timezone.now()
+        cls.objects.filter(plan=plan).update(queued_at=None)  # a change from now on queues another build
+        with repository.zip_file(plan) as target:
+            sha256 = hashlib.file_digest(target, "sha256").hexdigest()
+            size = target.tell()
+            target.seek(0)
+            storage = cls._meta.get_field("file").storage
+            name = storage.save(f"repositorio/{plan.slug}-{started:%Y%m%d%H%M%S}.zip", File(target, name="zip"))
+        with transaction.atomic():
+            archive, _created = cls.objects.select_for_update().get_or_create(plan=plan)
+            previous = archive.file.name
+            archive.file.name, archive.sha256, archive.size, archive.built_at = name, sha256, size, started
+            archive.filename = f"{repository.folder_name(plan, timezone.localtime(started))}.zip"
+            archive.save(update_fields=["file", "filename", "sha256", "size", "built_at"])
+            if previous and previous != name:
+                # A download already streaming the old file keeps its open handle.
+                transaction.on_commit(lambda: storage.delete(previous))
+        return archive
+
+
+# How a change of each model leads to the plans whose repository shows it: the changed row's attribute, then
+# (for rows that do not name their plan) the model to ask, the field to match and the path to the plan.
+PLAN_LOOKUPS = {
+    ActionPlan: ("pk", None, None, None),
+    Commitment: ("plan_id", None, None, None),
+    Milestone: ("commitment_id", Commitment, "pk", "plan_id"),
+    ProgressUpdate: ("milestone_id", Milestone, "pk", "commitment__plan_id"),
+    Evidence: ("update_id", ProgressUpdate, "pk", "milestone__commitment__plan_id"),
+    MilestoneReview: ("milestone_id", Milestone, "pk", "commitment__plan_id"),
+    # Holding a session publishes its verifications.
+    Session: ("pk", MilestoneReview, "session_id", "milestone__commitment__plan_id"),
+}
+
+
+def queue_builds_after_change(sender, value):
+    _attribute, model, field, path = PLAN_LOOKUPS[sender]
+    plan_ids = {value} if model is None else set(model.objects.filter(**{field: value}).values_list(path, flat=True))
+    for plan_id in plan_ids - {None}:
+        RepositoryArchive.queue_build(plan_id)
+
+
+@receiver([post_save, post_delete], sender=ActionPlan)
+@receiver([post_save, post_delete], sender=Commitment)
+@receiver([post_save, post_delete], sender=Milestone)
+@receiver([post_save, post_delete], sender=ProgressUpdate)
+@receiver([post_save, post_delete], sender=Evidence)
+@receiver([post_save, post_delete], sender=MilestoneReview)
+@receiver(post_save, sender=Session)
+def _repository_changed(sender, instance, signal, **kwargs):
+    if signal is post_delete and sender is ActionPlan:
+        return  # its archive goes with it
+    # Looked up after the commit: the save itself costs no query, and a rolled-back change queues nothing.
+    value = getattr(instance, PLAN_LOOKUPS[sender][0])
+    transaction.on_commit(lambda: queue_builds_after_change(sender, value), robust=True)
