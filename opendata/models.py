@@ -104,7 +104,8 @@ PLAN_LOOKUPS = {
 def queue_builds_after_change(sender, value):
     _attribute, model, field, path = PLAN_LOOKUPS[sender]
     plan_ids = {value} if model is None else set(model.objects.filter(**{field: value}).values_list(path, flat=True))
-    for plan_id in plan_ids - {None}:
+    # A plan deleted in the same transaction (e.g. by purge_demo) has no archive to build.
+    for plan_id in ActionPlan.objects.filter(pk__in=plan_ids - {None}).values_list("pk", flat=True):
         RepositoryArchive.queue_build(plan_id)
 
 

@@ -52,8 +52,11 @@ class SourceField(serializers.ListField):
     csv_separator = " | "
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("Addresses of the public sources of the record; null if none."))
-        super().__init__(source="source_list", child=serializers.URLField(), read_only=True, allow_null=True, **kwargs)
+        kwargs.setdefault(
+            "help_text",
+            _("The public sources of the record: their addresses, or a description where one has none; null if none."),
+        )
+        super().__init__(source="source_list", child=serializers.CharField(), read_only=True, allow_null=True, **kwargs)
 
     def to_representation(self, data):
         return super().to_representation(data) or None

@@ -180,6 +180,7 @@ SPECTACULAR_SETTINGS = {
         "CompletionEnum": "commitments.models.Completion",
         "MilestoneStatusEnum": "commitments.models.Milestone.Status",
         "PlanStatusEnum": "commitments.models.ActionPlan.Status",
+        "DatePrecisionEnum": "commitments.models.DatePrecision",
         "OgpValueEnum": "commitments.models.OgpValue.Key",
     },
 }

@@ -224,7 +224,7 @@ def test_seeding_again_rebuilds_a_demo_mixed_with_the_real_council_by_an_older_v
 def test_feed_and_calendar_entries_of_demo_sessions_say_so(client, seeded):
     feed = client.get("/consejo/actas.atom").content.decode()
     titles = re.findall(r"<title>(.*?)</title>", feed)[1:]
-    assert titles and all(title.endswith("(demostración)") for title in titles)
+    assert titles and all(title.startswith("[Demostración] ") for title in titles)
     calendar = client.get("/consejo/sesiones/calendario.ics").content.decode().replace("\r\n ", "")
     summaries = [line for line in calendar.split("\r\n") if line.startswith("SUMMARY:")]
-    assert len(summaries) == 10 and all(line.endswith("(demostración)") for line in summaries)
+    assert len(summaries) == 10 and all(line.startswith("SUMMARY:[Demostración] ") for line in summaries)

@@ -1,4 +1,8 @@
+import re
+
 """The proposals of the demonstration world stay apart from the real record, and go away with purge_demo."""
+
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -147,5 +151,5 @@ def test_answer_feed_entries_of_demo_proposals_say_so(client):
         proposal = ProposalFactory(is_demo=is_demo, title=f"Propuesta demo={is_demo}")
         proposal.answer(text="Respuesta motivada.")
     feed = client.get("/propuestas/respuestas.atom").content.decode()
-    assert "Propuesta demo=True (Recibida) (demostración)</title>" in feed
-    assert "Propuesta demo=False (Recibida)</title>" in feed
+    assert re.search(r"<title>\[Demostración\] QGA-[^<]*: Propuesta demo=True \(Recibida\)</title>", feed)
+    assert re.search(r"<title>QGA-[^<]*: Propuesta demo=False \(Recibida\)</title>", feed)
