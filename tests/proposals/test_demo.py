@@ -1,5 +1,3 @@
-import re
-
 """The proposals of the demonstration world stay apart from the real record, and go away with purge_demo."""
 
 import re
