@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone, translation
 
 from commitments.models import ActionPlan, Commitment
@@ -151,3 +152,12 @@ def test_answer_feed_entries_of_demo_proposals_say_so(client):
     feed = client.get("/propuestas/respuestas.atom").content.decode()
     assert re.search(r"<title>\[Demostración\] QGA-[^<]*: Propuesta demo=True \(Recibida\)</title>", feed)
     assert re.search(r"<title>QGA-[^<]*: Propuesta demo=False \(Recibida\)</title>", feed)
+
+
+def test_demo_proposals_follow_the_moderation_rules(seeded):
+    closed = Proposal.objects.filter(is_demo=True, status__in=Proposal.CLOSED_STATUSES)
+    assert closed.exists()
+    assert not closed.filter(response="").exists()
+    duplicates = Proposal.objects.filter(is_demo=True, status=Proposal.Status.DUPLICATE)
+    assert duplicates.exists() and not duplicates.filter(duplicate_of__isnull=True).exists()
+    assert not duplicates.exclude(duplicate_of__call=models.F("call")).exists()
