@@ -401,3 +401,10 @@ def test_institution_page_averages_only_known_progress(client, real_data):
     content = page(client, "/instituciones/sgctypc/")
     assert "Media de 1 de 4 compromisos con datos." in content  # it leads ECQTO0001 and 3 first-plan commitments
     assert "50 %" in content
+
+
+def test_plan_list_says_how_many_of_the_commitments_are_documented(client, real_data):
+    content = " ".join(page(client, "/planes/").split())
+    assert "2022-2023 · 5 compromisos · 2 documentados" in content
+    english = " ".join(page(client, "/en/planes/").split())
+    assert "2022-2023 · 5 commitments · 2 documented" in english
