@@ -3,10 +3,10 @@
 
 from copy import deepcopy
 
+import django_filters
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-import django_filters
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
