@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, QuerySet
 from django.utils.functional import Promise
@@ -16,8 +17,8 @@ from opendata import serializers
 from opendata.spreadsheets import SafeWriter
 from proposals.models import Proposal
 
-LICENCE = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE = settings.OPEN_DATA_LICENCE["name"]
+LICENCE_URL = settings.OPEN_DATA_LICENCE["url"]
 CHUNK = 1000
 
 FIELD_TYPES = [
