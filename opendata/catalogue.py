@@ -10,7 +10,6 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from commitments.models import ActionPlan
+from commitments.models import ActionPlan, DatePrecision
 from opendata.datasets import DATASETS, LICENCE, LICENCE_URL, last_updated
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -57,10 +56,22 @@ def _bilingual(graph, subject, predicate, text):
 
 
 def _temporal_coverage():
-    """The span of the real plans, from their sourced dates (none if no source gives them; demo plans, being
-    fictional, cover no real period)."""
-    span = ActionPlan.objects.filter(is_demo=False).aggregate(start=Min("starts_on"), end=Max("ends_on"))
-    return span["start"], span["end"]
+    """The span of the real plans as `(start, end)` literals, at the precision their sources give (a year, a
+    month or a day), or None where no source gives it; demo plans, being fictional, cover no real period."""
+    plans = ActionPlan.objects.filter(is_demo=False).only(
+        "starts_on", "starts_on_precision", "ends_on", "ends_on_precision"
+    )
+    starts = [(plan.starts_on, plan.starts_on_precision) for plan in plans if plan.starts_on]
+    ends = [(plan.ends_on, plan.ends_on_precision) for plan in plans if plan.ends_on]
+    return (_precise_literal(*min(starts)) if starts else None, _precise_literal(*max(ends)) if ends else None)
+
+
+def _precise_literal(date, precision):
+    if precision == DatePrecision.YEAR:
+        return Literal(f"{date:%Y}", datatype=XSD.gYear)
+    if precision == DatePrecision.MONTH:
+        return Literal(f"{date:%Y-%m}", datatype=XSD.gYearMonth)
+    return Literal(date, datatype=XSD.date)
 
 
 def catalogue_graph():
@@ -149,9 +160,9 @@ def _add_dataset(graph, dataset, modified, span, catalogue, api_service, contact
         period = BNode(f"period-{dataset.slug}")
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
         if start:
-            graph.add((period, DCAT.startDate, Literal(start, datatype=XSD.date)))
+            graph.add((period, DCAT.startDate, start))
         if end:
-            graph.add((period, DCAT.endDate, Literal(end, datatype=XSD.date)))
+            graph.add((period, DCAT.endDate, end))
         graph.add((node, DCTERMS.temporal, period))
     if modified:
         graph.add((node, DCTERMS.modified, _date_time(modified)))

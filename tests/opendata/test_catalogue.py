@@ -1,16 +1,19 @@
 """The DCAT-AP catalogue (/datos/catalogo.jsonld and .ttl) conforms to the DCAT-AP 3.0.1 SHACL shapes, names every
 dataset with its distributions, licence and true last change, and the open-data pages carry schema.org markup."""
 
+import datetime
 import json
 from pathlib import Path
 
 import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
+from commitments.models import DatePrecision
+from opendata.catalogue import json_ld
 from opendata.datasets import DATASETS
-from tests.factories import CommitmentFactory, MilestoneFactory
+from tests.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,14 @@ def test_a_page_per_dataset_with_columns_sample_downloads_and_last_change(
 
 def test_a_text_cannot_close_the_json_ld_script(client, settings):
     CommitmentFactory(code="ECQTO0008")
-    from opendata.catalogue import json_ld
-
     assert "</script><script>" not in json_ld({"name": "</script><script>alert(1)</script>"})
+
+
+def test_the_temporal_coverage_keeps_the_precision_of_its_sources_and_ignores_demo_plans(client, reported):
+    ActionPlanFactory(number=1, starts_on=datetime.date(2019, 1, 1), starts_on_precision=DatePrecision.YEAR)
+    ActionPlanFactory(number=2, ends_on=datetime.date(2023, 3, 1), ends_on_precision=DatePrecision.MONTH)
+    ActionPlanFactory(number=90, is_demo=True, starts_on=datetime.date(2001, 1, 1), ends_on=datetime.date(2099, 1, 1))
+    graph = Graph().parse(data=catalogue(client, "ttl").content.decode(), format="turtle")
+    period = graph.value(URIRef("https://gobiernoabierto.quito.gob.ec/datos/avances/"), DCTERMS.temporal)
+    assert graph.value(period, DCAT.startDate) == Literal("2019", datatype=XSD.gYear)
+    assert graph.value(period, DCAT.endDate) == Literal("2023-03", datatype=XSD.gYearMonth)
