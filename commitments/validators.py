@@ -58,3 +58,10 @@ def validate_evidence_file(upload):
             code="file_content",
             params={"extension": extension},
         )
+
+
+def validate_pdf(upload):
+    """Evidence rules (size, content matching the extension), restricted to PDF."""
+    if os.path.splitext(upload.name or "")[1].lower() != ".pdf":
+        raise ValidationError(_("The signed minutes must be a PDF file."), code="file_type")
+    validate_evidence_file(upload)
