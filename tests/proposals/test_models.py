@@ -63,7 +63,7 @@ def test_saving_a_proposal_draws_a_unique_code():
 def test_a_colliding_code_is_drawn_again(monkeypatch):
     first = ProposalFactory()
     codes = iter([first.code, "QGA-222-333-444"])
-    monkeypatch.setattr(models, "new_tracking_code", lambda: next(codes))
+    monkeypatch.setattr("proposals.models.proposals.new_tracking_code", lambda: next(codes))
     second = ProposalFactory()
     assert second.code == "QGA-222-333-444"
 
