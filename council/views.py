@@ -68,6 +68,28 @@ class AgreementListView(FilterView):
         return Agreement.objects.for_public_list()
 
 
+class MemberDetailView(DetailView):
+    """A councillor: sector, role, organization, term, alternate, attendance and the agreements in their charge.
+    For real councillors the page shows only what the sources give; the rest reads "Sin datos"."""
+
+    model = CouncilMember
+    template_name = "council/member_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self):
+        return CouncilMember.objects.for_member_page()
+
+    def get_context_data(self, **kwargs):
+        member = self.object
+        facts = {} if member.is_demo else council_facts()
+        return super().get_context_data(
+            **kwargs,
+            sourced_role=facts.get("roles", {}).get(member.name, ""),
+            sources=[sourced(item) | {"url": item.startswith("http")} for item in facts.get("sources", [])],
+            agreements=Agreement.objects.for_public_list().filter(responsible_member=member)[:50],
+        )
+
+
 class SessionDetailView(DetailView):
     context_object_name = "session"
     slug_field = "number"
