@@ -11,8 +11,10 @@ from django.utils.http import http_date
 
 from commitments.models import ActionPlan
 from opendata import catalogue as dcat
-from opendata.datasets import BY_SLUG, DATASETS, LICENCE, LICENCE_URL, last_updated
+from opendata.datasets import BY_SLUG, DATASETS, LICENCE, LICENCE_URL, _Line, last_updated
 from opendata.models import RepositoryArchive
+from opendata.spreadsheets import SafeWriter
+from proposals.register import register_queryset
 
 # Repository ZIPs streamed at once by this process: the rest of its threads stay free for the pages.
 REPOSITORY_DOWNLOADS = threading.BoundedSemaphore(settings.REPOSITORY_DOWNLOADS_PER_PROCESS)
@@ -150,3 +152,55 @@ class _Download:
         finally:
             if release is not None:
                 release()
+
+
+CSV_COLUMNS = [
+    "code",
+    "title",
+    "zone",
+    "parish",
+    "topic",
+    "received_on",
+    "outcome",
+    "commitments",
+    "duplicate_of",
+    "response",
+]
+
+
+def plan_responses_csv(request, slug):
+    """The plan's register of responses as CSV: one row per proposal, never personal data."""
+    plan = get_object_or_404(ActionPlan, slug=slug)
+    proposals = (
+        register_queryset(plan, None)
+        .select_related("zone", "parish", "duplicate_of")
+        .prefetch_related("commitments")
+        .defer("problem", "solution", "search_text")
+        .order_by("created_at", "pk")
+    )
+
+    def lines():
+        buffer = _Line()
+        writer = SafeWriter(buffer)
+        yield "\ufeff" + writer.writerow([*CSV_COLUMNS, "is_demo"])
+        for proposal in proposals.iterator(chunk_size=1000):
+            original = proposal.duplicate_of
+            yield writer.writerow(
+                [
+                    proposal.code,
+                    proposal.title,
+                    proposal.zone.name if proposal.zone_id else "",
+                    proposal.parish.name if proposal.parish_id else "",
+                    proposal.topic,
+                    proposal.created_at.date().isoformat(),
+                    proposal.outcome,
+                    "; ".join(commitment.code for commitment in proposal.commitments.all()),
+                    original.code if original is not None and not original.is_hidden else "",
+                    proposal.response if proposal.is_closed() else "",
+                    "true" if proposal.is_demo else "false",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quito-gobierno-abierto-respuestas-{plan.slug}.csv"'
+    return response

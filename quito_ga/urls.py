@@ -5,6 +5,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+from opendata import views as opendata_views
+from proposals import register as proposal_register
 from quito_ga import views
 from quito_ga.sitemaps import SITEMAPS
 
@@ -36,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
     path("consejo/", include("council.urls")),
     path("propuestas/", include("proposals.urls")),
+    path("planes/<slug:slug>/respuestas/", proposal_register.plan_responses, name="plan-responses"),
+    path("planes/<slug:slug>/respuestas.csv", opendata_views.plan_responses_csv, name="plan-responses-csv"),
     # The address the plan published for its proposals tool (plan.online_spaces.citizen_proposals_tool).
     path(
         "busca-tu-propuesta/",
