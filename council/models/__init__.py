@@ -1,3 +1,4 @@
+from council.models.quorum import QuorumRule
 from council.models.records import (
     MINUTES_TAGS,
     Agreement,
@@ -36,6 +37,7 @@ __all__ = [
     "MilestoneReview",
     "Minutes",
     "Quorum",
+    "QuorumRule",
     "Session",
     "ensure_role_groups",
     "in_office_on",

@@ -1,0 +1,173 @@
+"""The council's quorum rule, as data: which seats count and how many of them must attend, from a date.
+
+The sources (../shared/data) do not give the council's rule. The portal starts with one unsourced rule equal to
+what it always computed (a simple majority of everyone in office, the chair's seat and the technical secretary
+included) and the plan's coordination replaces it, from a date, when the council's rule is known.
+
+Sessions keep the rule they were held under: a held session stores it (`Session.quorum_rule`), and a rule
+that a session stores is never edited again (a new rule from a later date takes over instead).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class QuorumRuleQuerySet(models.QuerySet):
+    def in_force_on(self, date):
+        """The rules that apply on `date`, the one in force first (a rule without a start applies from the start)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=date)).order_by(
+            F("valid_from").desc(nulls_last=True), "-pk"
+        )
+
+    def used(self):
+        return self.filter(sessions__isnull=False).distinct()
+
+
+class QuorumRule(models.Model):
+    class Threshold(models.TextChoices):
+        MAJORITY = "majority", _("More than half of the seats that count")
+        TWO_THIRDS = "two_thirds", _("Two thirds of the seats that count")
+
+    valid_from = models.DateField(
+        _("in force from"), null=True, blank=True, unique=True,
+        help_text=_("Sessions from this date on use this rule until a later rule starts. Blank: from the start."),
+    )  # fmt: skip
+    counts_chair = models.BooleanField(_("the chair's seat counts"), default=True)
+    counts_technical_secretary = models.BooleanField(_("the technical secretary counts"), default=True)
+    threshold = models.CharField(_("threshold"), max_length=20, choices=Threshold.choices, default=Threshold.MAJORITY)
+    note = models.TextField(_("note"), blank=True, help_text=_("Where the rule comes from, or why it is provisional."))
+    source_url = models.URLField(_("source"), blank=True, help_text=_("The published document that sets this rule."))
+
+    objects = QuorumRuleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("valid_from").asc(nulls_first=True)]
+        verbose_name = _("quorum rule")
+        verbose_name_plural = _("quorum rules")
+
+    def __str__(self):
+        if self.valid_from is None:
+            return str(_("Quorum rule from the first session"))
+        return str(_("Quorum rule from %(date)s") % {"date": date_format(self.valid_from)})
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.is_used() and self.changed_from_stored():
+            raise ValidationError(self.locked_error())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("council:council-home")
+
+    def clean(self):
+        if self.valid_from is None and QuorumRule.objects.filter(valid_from__isnull=True).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"valid_from": ValidationError(_("Only one rule applies from the start."), code="two_first_rules")}
+            )
+        if self.pk is not None and self.is_used():
+            raise ValidationError(self.locked_error())
+
+    @staticmethod
+    def locked_error():
+        return ValidationError(
+            _("Sessions were held under this rule, so it is not changed; add a rule from a later date instead."),
+            code="rule_in_use",
+        )
+
+    def is_used(self):
+        return self.sessions.exists()
+
+    def changed_from_stored(self):
+        fields = ["valid_from", "counts_chair", "counts_technical_secretary", "threshold"]
+        stored = QuorumRule.objects.filter(pk=self.pk).values(*fields).first()
+        return stored is not None and any(stored[name] != getattr(self, name) for name in fields)
+
+    def counted_roles(self):
+        roles = ["member"]
+        if self.counts_chair:
+            roles.append("chair")
+        if self.counts_technical_secretary:
+            roles.append("technical_secretary")
+        return roles
+
+    def is_sourced(self):
+        return bool(self.source_url)
+
+
+def required_for(seats, threshold):
+    """How many of `seats` must attend under `threshold`."""
+    if threshold == QuorumRule.Threshold.TWO_THIRDS:
+        return -(-2 * seats // 3)  # ceiling of two thirds
+    return seats // 2 + 1
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Seats that count on the session's date, how many of them attended, and the rule's threshold."""
+
+    members_in_office: int
+    attending: int
+    threshold: str = QuorumRule.Threshold.MAJORITY
+    rule: QuorumRule | None = field(default=None, compare=False)
+
+    @property
+    def required(self):
+        return required_for(self.members_in_office, self.threshold)
+
+    @property
+    def reached(self):
+        return self.members_in_office > 0 and self.attending >= self.required
+
+
+def quorum_annotations(member_model, counted_statuses):
+    """Annotations for a Session queryset, in steps: the rule applied, then the seats it counts and who attended.
+
+    The rule is the one the session keeps, else the one in force on its date; without any rule stored, the
+    portal's historical behaviour applies (every seat, simple majority).
+    """
+    from council.models.sessions import in_office_on
+
+    in_force = QuorumRule.objects.in_force_on(OuterRef("scheduled_on"))
+
+    def rule_field(name, default, output):
+        stored, current = F(f"quorum_rule__{name}"), Subquery(in_force.values(name)[:1], output_field=output)
+        return Coalesce(stored, current, Value(default))
+
+    def seats(role):
+        counted = (
+            member_model.objects.filter(in_office_on(OuterRef("scheduled_on")), is_demo=OuterRef("is_demo"), role=role)
+            .order_by()
+            .annotate(count=Func(F("pk"), function="COUNT"))
+            .values("count")
+        )
+        return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
+
+    def attending(role):
+        return Count("attendances", filter=Q(attendances__status__in=counted_statuses, attendances__member__role=role))
+
+    def if_counted(flag, value):
+        return Case(When(**{flag: True}, then=value), default=Value(0), output_field=models.IntegerField())
+
+    return [
+        {
+            "rule_counts_chair": rule_field("counts_chair", True, models.BooleanField()),
+            "rule_counts_technical_secretary": rule_field("counts_technical_secretary", True, models.BooleanField()),
+            "rule_threshold": rule_field("threshold", QuorumRule.Threshold.MAJORITY, models.CharField()),
+        },
+        {
+            "members_in_office": seats("member")
+            + if_counted("rule_counts_chair", seats("chair"))
+            + if_counted("rule_counts_technical_secretary", seats("technical_secretary")),
+            "attending": attending("member")
+            + if_counted("rule_counts_chair", attending("chair"))
+            + if_counted("rule_counts_technical_secretary", attending("technical_secretary")),
+        },
+    ]
