@@ -19,9 +19,11 @@ from council.models import (
     Erratum,
     MilestoneReview,
     Minutes,
+    QuorumRule,
     Session,
     validate_pdf,
 )
+from council.recording import RecordingAdminMixin, SessionChangeList
 
 
 def can_convene(user):
@@ -174,10 +176,12 @@ class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(VersionedAdmin, HistoryAdmin):
-    list_display = ["number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo"]
+class SessionAdmin(RecordingAdminMixin, VersionedAdmin, HistoryAdmin):
+    list_display = [
+        "number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo", "record_link",
+    ]  # fmt: skip
     list_filter = ["status", "kind", "is_demo"]
-    date_hierarchy = "scheduled_on"
+    # No date drill-down: it reads the dates of every session; the list is ordered by date and searchable.
     search_fields = ["=number", "place"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "status"]}),
@@ -191,7 +195,11 @@ class SessionAdmin(VersionedAdmin, HistoryAdmin):
     actions = ["mark_held", "suspend", "add_agreements_follow_up"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_quorum().select_related("minutes")
+        # The quorum is computed for the rows shown only (SessionChangeList), not for the count or the table.
+        return super().get_queryset(request).select_related("minutes")
+
+    def get_changelist(self, request, **kwargs):
+        return SessionChangeList
 
     def get_readonly_fields(self, request, obj=None):
         if not can_convene(request.user):
@@ -207,9 +215,9 @@ class SessionAdmin(VersionedAdmin, HistoryAdmin):
 
     @admin.display(description=_("quorum"))
     def quorum_display(self, session):
-        quorum = session.quorum()
         if not session.is_held():
             return "—"
+        quorum = session.quorum()
         label = _("reached") if quorum.reached else _("not reached")
         return f"{label} ({quorum.attending}/{quorum.members_in_office})"
 
@@ -434,6 +442,22 @@ class AgreementAdmin(HistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # agreements are adopted in the session's screen
+
+
+@admin.register(QuorumRule)
+class QuorumRuleAdmin(HistoryAdmin):
+    """The coordination sets the rule from a date; a rule sessions were held under is read-only."""
+
+    list_display = ["__str__", "threshold", "counts_chair", "counts_technical_secretary", "source_url"]
+    fields = ["valid_from", "counts_chair", "counts_technical_secretary", "threshold", "note", "source_url"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_used():
+            return ["valid_from", "counts_chair", "counts_technical_secretary", "threshold"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_used())
 
 
 @admin.register(MilestoneReview)

@@ -101,6 +101,33 @@ class QuorumRule(models.Model):
     def is_sourced(self):
         return bool(self.source_url)
 
+    def evaluate(self, seats):
+        """The quorum of `seats`, pairs of (member role, attendance status or None), under this rule."""
+        counted = [status for role, status in seats if role in self.counted_roles()]
+        attending = sum(status in ("present", "alternate") for status in counted)
+        return Quorum(len(counted), attending, self.threshold, self)
+
+    def statement(self, seats):
+        """What the public session page says of the rule applied to `seats` members that count."""
+        params = {"seats": seats}
+        if self.threshold == self.Threshold.TWO_THIRDS:
+            text = _("Quorum: two thirds of the %(seats)s voting members in office") % params
+        else:
+            text = _("Quorum: simple majority of the %(seats)s voting members in office") % params
+        if self.counts_chair and self.counts_technical_secretary:
+            seats_text = _("the chair's seat and the technical secretary included")
+        elif self.counts_chair:
+            seats_text = _("the chair's seat included, the technical secretary not counted")
+        elif self.counts_technical_secretary:
+            seats_text = _("the technical secretary included, the chair's seat not counted")
+        else:
+            seats_text = _("neither the chair's seat nor the technical secretary counted")
+        if self.valid_from is None:
+            since = _("rule applied from the first session")
+        else:
+            since = _("rule in force since %(date)s") % {"date": date_format(self.valid_from)}
+        return f"{text}, {seats_text} ({since})."
+
 
 def required_for(seats, threshold):
     """How many of `seats` must attend under `threshold`."""
