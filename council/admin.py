@@ -135,6 +135,7 @@ class MinutesInline(VersionedInline, HeldSessionInline, admin.StackedInline):
 class AgreementInline(HeldSessionInline, admin.TabularInline):
     model = Agreement
     list_select_related = [
+        "session",
         "responsible_organization",
         "responsible_member__organization",
     ]  # the rows' labels, in the same query

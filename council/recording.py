@@ -124,7 +124,10 @@ class Recording:
         # Owners are the members in office and their organizations: a dozen choices, fetched once per page.
         organizations = list(Organization.objects.filter(pk__in={m.organization_id for m in self.members}))
         owners = {"members": self.members, "organizations": organizations}
-        self.agreements = AgreementFormSet(data, instance=session, prefix="acuerdos", form_kwargs={"owners": owners})
+        self.agreements = AgreementFormSet(
+            data, instance=session, prefix="acuerdos", form_kwargs={"owners": owners},
+            queryset=Agreement.objects.select_related("session"),
+        )  # fmt: skip
         self.minutes_obj = Minutes.objects.filter(session=session).first()
         self.minutes = VersionedMinutesForm(data, instance=self.minutes_obj, prefix="acta")
         self.mark_held = self.can_mark_held() and bool(data and data.get("marcar_realizada"))
