@@ -10,11 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
-from commitments.versioning import VersionedAdmin, VersionedInline
+from commitments.versioning import VersionedAdmin
 from council.models import (
     AgendaItem,
     Agreement,
-    Attendance,
     CouncilMember,
     Erratum,
     MilestoneReview,
@@ -40,14 +39,7 @@ class CouncilMemberAdmin(HistoryAdmin):
     autocomplete_fields = ["user"]
 
 
-def shared_choices(field):
-    """Evaluate a small select's choices once for the whole formset instead of once per inline row."""
-    if field is not None and hasattr(field, "queryset"):
-        field.choices = list(field.choices)
-    return field
-
-
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(admin.StackedInline):
     model = AgendaItem
     list_select_related = ["commitment", "milestone__commitment"]  # the rows' labels, in the same query
 
@@ -59,16 +51,6 @@ class AgendaItemInline(admin.TabularInline):
     readonly_fields = ["kind"]
     # Thousands of milestones: searched as you type, never rendered as a select in every row.
     autocomplete_fields = ["commitment", "milestone"]
-
-
-class AttendanceFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if not self.instance.pk or not self.instance.is_held():
-            return
-        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        if not kept:
-            raise ValidationError(_("A held session keeps its attendance record."), code="attendance_required")
 
 
 class HeldSessionInline:
@@ -90,67 +72,6 @@ class HeldSessionInline:
         return super().has_delete_permission(request, obj) and self.allowed(request, obj)
 
 
-class AttendanceInline(HeldSessionInline, admin.TabularInline):
-    model = Attendance
-    list_select_related = ["member__organization"]  # the rows' labels, in the same query
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
-    formset = AttendanceFormSet
-    fields = ["member", "status"]
-
-    def allowed(self, request, obj):
-        # The secretary records attendance before marking the session held.
-        return obj is not None and (obj.is_held() or can_convene(request.user))
-
-    def get_extra(self, request, obj=None, **kwargs):
-        if obj is None:
-            return 0
-        in_office = CouncilMember.objects.in_office(obj.scheduled_on)
-        return in_office.exclude(attendances__session=obj).count()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "member":
-            kwargs["queryset"] = CouncilMember.objects.select_related("organization")
-        return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
-
-
-class MinutesInline(VersionedInline, HeldSessionInline, admin.StackedInline):
-    model = Minutes
-    fk_name = "session"
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 16, "cols": 80})}}
-    fields = ["text", "signed_pdf", "status", "approved_at"]
-    readonly_fields = ["status", "approved_at"]
-    max_num = 1
-
-    def allowed(self, request, obj):
-        minutes = getattr(obj, "minutes", None) if obj is not None else None
-        return super().allowed(request, obj) and (minutes is None or not minutes.is_locked())
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AgreementInline(HeldSessionInline, admin.TabularInline):
-    model = Agreement
-    list_select_related = [
-        "session",
-        "responsible_organization",
-        "responsible_member__organization",
-    ]  # the rows' labels, in the same query
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
-    fields = ["number", "text", "responsible_organization", "responsible_member", "due_on", "status", "follow_up_notes"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible_member":
-            kwargs["queryset"] = CouncilMember.objects.select_related("organization")
-        return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
-
-
 class MilestoneReviewForm(forms.ModelForm):
     class Meta:
         model = MilestoneReview
@@ -163,7 +84,7 @@ class MilestoneReviewForm(forms.ModelForm):
         super()._post_clean()
 
 
-class MilestoneReviewInline(HeldSessionInline, admin.TabularInline):
+class MilestoneReviewInline(HeldSessionInline, admin.StackedInline):
     model = MilestoneReview
     list_select_related = ["milestone__commitment", "update"]  # the rows' labels, in the same query
 
@@ -192,7 +113,9 @@ class SessionAdmin(RecordingAdminMixin, VersionedAdmin, HistoryAdmin):
         ),
         (_("Demonstration"), {"fields": ["is_demo"], "classes": ["collapse"]}),
     ]
-    inlines = [AgendaItemInline, AttendanceInline, MinutesInline, AgreementInline, MilestoneReviewInline]
+    # Attendance, agreements and minutes are recorded on the recording screen (council/recording.py): one radio
+    # row per member instead of a select of every member in each row.
+    inlines = [AgendaItemInline, MilestoneReviewInline]
     actions = ["mark_held", "suspend", "add_agreements_follow_up"]
 
     def get_queryset(self, request):
