@@ -120,7 +120,7 @@ def test_secretary_approves_the_minutes_at_a_later_session_and_publishes_them(pa
     assert_accessible(page)
     # Only the session that can approve is offered; the other is listed with the reason.
     assert page.get_by_label("Sesión ordinaria 5", exact=False).count() == 0
-    assert "Sesión 5 no tuvo quórum" in page.content()
+    assert "La sesión 5 no tuvo quórum" in page.content()
     page.get_by_label("Sesión ordinaria 6, realizada el", exact=False).check()
     page.get_by_role("button", name="Confirmar").click()
     page.wait_for_url(f"**/admin/council/minutes/{minutes.pk}/change/")

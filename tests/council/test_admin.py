@@ -137,7 +137,10 @@ def test_council_member_records_milestone_reviews_in_the_session_form(client, co
     client.force_login(consejero)
     response = client.get(change_url(session))
     # Attendance, agreements and minutes live on the recording screen, not in per-row selects here.
-    assert {inline.formset.prefix for inline in response.context["inline_admin_formsets"]} == {"agenda_items", "reviews"}
+    assert {inline.formset.prefix for inline in response.context["inline_admin_formsets"]} == {
+        "agenda_items",
+        "reviews",
+    }
     data = changeform_data(response)
     data.update({"reviews-TOTAL_FORMS": 1, "reviews-0-milestone": milestone.pk, "reviews-0-outcome": "verified"})
     response = client.post(change_url(session), data)
