@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -160,7 +160,7 @@ def quorum_annotations(member_model, counted_statuses):
     The rule is the one the session keeps, else the one in force on its date; without any rule stored, the
     portal's historical behaviour applies (every seat, simple majority).
     """
-    from council.models.sessions import in_office_on
+    from council.models.sessions import Attendance, in_office_on
 
     in_force = QuorumRule.objects.in_force_on(OuterRef("scheduled_on"))
 
@@ -168,17 +168,17 @@ def quorum_annotations(member_model, counted_statuses):
         stored, current = F(f"quorum_rule__{name}"), Subquery(in_force.values(name)[:1], output_field=output)
         return Coalesce(stored, current, Value(default))
 
-    def seats(role):
-        counted = (
-            member_model.objects.filter(in_office_on(OuterRef("scheduled_on")), is_demo=OuterRef("is_demo"), role=role)
-            .order_by()
-            .annotate(count=Func(F("pk"), function="COUNT"))
-            .values("count")
-        )
+    def count(queryset):
+        # Correlated counts, not a GROUP BY over the join: the list's page is counted, never the whole table.
+        counted = queryset.order_by().annotate(count=Func(F("pk"), function="COUNT")).values("count")
         return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
+    def seats(role):
+        in_office = in_office_on(OuterRef("scheduled_on"))
+        return count(member_model.objects.filter(in_office, is_demo=OuterRef("is_demo"), role=role))
+
     def attending(role):
-        return Count("attendances", filter=Q(attendances__status__in=counted_statuses, attendances__member__role=role))
+        return count(Attendance.objects.filter(session=OuterRef("pk"), status__in=counted_statuses, member__role=role))
 
     def if_counted(flag, value):
         return Case(When(**{flag: True}, then=value), default=Value(0), output_field=models.IntegerField())
