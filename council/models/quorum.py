@@ -160,7 +160,8 @@ def quorum_annotations(member_model, counted_statuses):
     The rule is the one the session keeps, else the one in force on its date; without any rule stored, the
     portal's historical behaviour applies (every seat, simple majority).
     """
-    from council.models.sessions import Attendance, in_office_on
+    from council.models.members import in_office_on
+    from council.models.sessions import Attendance
 
     in_force = QuorumRule.objects.in_force_on(OuterRef("scheduled_on"))
 

@@ -20,13 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Organization
 from commitments.versioning import StaleVersionError, version_checked
+from council.admin.base import can_convene
 from council.models import AgendaItem, Agreement, Attendance, CouncilMember, Minutes, QuorumRule, Session, today
 
 PREVIEW = "_preview"
-
-
-def can_convene(user):
-    return user.has_perm("council.add_session")
 
 
 class AttendanceForm(forms.Form):
