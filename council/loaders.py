@@ -264,7 +264,10 @@ def create_demo_sessions(count, rng):
     sessions[-1].status = Session.Status.CONVENED
     for index in range(3, len(sessions) - 1, 8):
         sessions[index].status = Session.Status.SUSPENDED
-    return Session.objects.bulk_create(sessions)
+    sessions = Session.objects.bulk_create(sessions)
+    # Held demo sessions keep the rule in force on their date, as recorded ones do.
+    Session.objects.filter(pk__in=[session.pk for session in sessions]).keep_quorum_rules()
+    return sessions
 
 
 def record_attendance(sessions, members, rng):

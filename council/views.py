@@ -96,7 +96,7 @@ class SessionDetailView(DetailView):
     slug_url_kwarg = "number"
 
     def get_queryset(self):
-        return Session.objects.visible_to(self.request.user).for_detail_page()
+        return Session.objects.visible_to(self.request.user).for_detail_page().select_related("quorum_rule")
 
     def get_context_data(self, **kwargs):
         minutes = (
@@ -106,7 +106,9 @@ class SessionDetailView(DetailView):
             .prefetch_related("errata")
             .first()
         )
-        return super().get_context_data(minutes=minutes, quorum=self.object.quorum(), **kwargs)
+        quorum, rule = self.object.quorum(), self.object.applied_quorum_rule()
+        statement = rule.statement(quorum.members_in_office) if rule else None
+        return super().get_context_data(minutes=minutes, quorum=quorum, quorum_rule=rule, statement=statement, **kwargs)
 
 
 @require_safe

@@ -42,6 +42,7 @@ DATA_MIGRATIONS = [
     ("commitments.migrations.0004_roles", "create_groups"),
     ("council.migrations.0002_groups", "create_groups"),
     ("proposals.migrations.0003_moderation_group", "create_group"),
+    ("council.migrations.0006_default_quorum_rule", "create_default_rule"),
 ]
 
 

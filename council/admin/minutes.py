@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -84,8 +86,16 @@ class ApproveForm(forms.Form):
         return at
 
 
+class LabelledFileInput(AdminFileWidget):
+    """A file input named by a label, not by a fieldset legend, which does not name the input (axe: label)."""
+
+    use_fieldset = False
+
+
 class PublishForm(forms.Form):
-    signed_pdf = forms.FileField(label=_("Signed minutes (PDF)"), required=False, validators=[validate_pdf])
+    signed_pdf = forms.FileField(
+        label=_("Signed minutes (PDF)"), required=False, validators=[validate_pdf], widget=LabelledFileInput
+    )
 
 
 @admin.register(Minutes)
@@ -96,6 +106,7 @@ class MinutesAdmin(VersionedAdmin, HistoryAdmin):
     search_fields = ["=session__number", "text"]
     inlines = [ErratumInline]
     actions = ["publish_selected"]
+    formfield_overrides = {models.FileField: {"widget": LabelledFileInput}}
 
     def get_readonly_fields(self, request, obj=None):
         workflow = ["status", "approved_at", "approved_by", "approved_on", "published_on", "workflow"]

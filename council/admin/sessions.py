@@ -1,21 +1,19 @@
-"""Admin of council members and sessions, with their agenda, attendance, minutes and records inlines."""
+"""Admin of council members and sessions: agenda and reviews inline, the rest on the recording screen."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
-from commitments.versioning import VersionedAdmin, VersionedInline
-from council.admin.base import HeldSessionInline, SelectRelatedInline, can_convene, shared_choices
+from commitments.versioning import VersionedAdmin
+from council.admin.base import HeldSessionInline, SelectRelatedInline, can_convene
+from council.admin.recording import RecordingAdminMixin, SessionChangeList
 from council.models import (
     AgendaItem,
-    Agreement,
-    Attendance,
     CouncilMember,
     MilestoneReview,
-    Minutes,
     Session,
 )
 
@@ -29,7 +27,7 @@ class CouncilMemberAdmin(HistoryAdmin):
     autocomplete_fields = ["user"]
 
 
-class AgendaItemInline(SelectRelatedInline, admin.TabularInline):
+class AgendaItemInline(SelectRelatedInline, admin.StackedInline):
     model = AgendaItem
     list_select_related = ["commitment", "milestone__commitment"]  # the rows' labels, in the same query
 
@@ -38,70 +36,6 @@ class AgendaItemInline(SelectRelatedInline, admin.TabularInline):
     readonly_fields = ["kind"]
     # Thousands of milestones: searched as you type, never rendered as a select in every row.
     autocomplete_fields = ["commitment", "milestone"]
-
-
-class AttendanceFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if not self.instance.pk or not self.instance.is_held():
-            return
-        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        if not kept:
-            raise ValidationError(_("A held session keeps its attendance record."), code="attendance_required")
-
-
-class AttendanceInline(SelectRelatedInline, HeldSessionInline, admin.TabularInline):
-    model = Attendance
-    list_select_related = ["member__organization"]  # the rows' labels, in the same query
-
-    formset = AttendanceFormSet
-    fields = ["member", "status"]
-
-    def allowed(self, request, obj):
-        # The secretary records attendance before marking the session held.
-        return obj is not None and (obj.is_held() or can_convene(request.user))
-
-    def get_extra(self, request, obj=None, **kwargs):
-        if obj is None:
-            return 0
-        in_office = CouncilMember.objects.in_office(obj.scheduled_on)
-        return in_office.exclude(attendances__session=obj).count()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "member":
-            kwargs["queryset"] = CouncilMember.objects.select_related("organization")
-        return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
-
-
-class MinutesInline(VersionedInline, HeldSessionInline, admin.StackedInline):
-    model = Minutes
-    fk_name = "session"
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 16, "cols": 80})}}
-    fields = ["text", "signed_pdf", "status", "approved_at"]
-    readonly_fields = ["status", "approved_at"]
-    max_num = 1
-
-    def allowed(self, request, obj):
-        minutes = getattr(obj, "minutes", None) if obj is not None else None
-        return super().allowed(request, obj) and (minutes is None or not minutes.is_locked())
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AgreementInline(SelectRelatedInline, HeldSessionInline, admin.TabularInline):
-    model = Agreement
-    list_select_related = [
-        "responsible_organization",
-        "responsible_member__organization",
-    ]  # the rows' labels, in the same query
-
-    fields = ["number", "text", "responsible_organization", "responsible_member", "due_on", "status", "follow_up_notes"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible_member":
-            kwargs["queryset"] = CouncilMember.objects.select_related("organization")
-        return shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
 
 class MilestoneReviewForm(forms.ModelForm):
@@ -116,7 +50,7 @@ class MilestoneReviewForm(forms.ModelForm):
         super()._post_clean()
 
 
-class MilestoneReviewInline(SelectRelatedInline, HeldSessionInline, admin.TabularInline):
+class MilestoneReviewInline(SelectRelatedInline, HeldSessionInline, admin.StackedInline):
     model = MilestoneReview
     list_select_related = ["milestone__commitment", "update"]  # the rows' labels, in the same query
 
@@ -127,10 +61,12 @@ class MilestoneReviewInline(SelectRelatedInline, HeldSessionInline, admin.Tabula
 
 
 @admin.register(Session)
-class SessionAdmin(VersionedAdmin, HistoryAdmin):
-    list_display = ["number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo"]
+class SessionAdmin(RecordingAdminMixin, VersionedAdmin, HistoryAdmin):
+    list_display = [
+        "number", "scheduled_on", "kind", "status", "quorum_display", "minutes_status", "is_demo", "record_link",
+    ]  # fmt: skip
     list_filter = ["status", "kind", "is_demo"]
-    date_hierarchy = "scheduled_on"
+    # No date drill-down: it reads the dates of every session; the list is ordered by date and searchable.
     search_fields = ["=number", "place"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "status"]}),
@@ -140,11 +76,17 @@ class SessionAdmin(VersionedAdmin, HistoryAdmin):
         ),
         (_("Demonstration"), {"fields": ["is_demo"], "classes": ["collapse"]}),
     ]
-    inlines = [AgendaItemInline, AttendanceInline, MinutesInline, AgreementInline, MilestoneReviewInline]
+    # Attendance, agreements and minutes are recorded on the recording screen (admin/recording.py): one radio
+    # row per member instead of a select of every member in each row.
+    inlines = [AgendaItemInline, MilestoneReviewInline]
     actions = ["mark_held", "suspend", "add_agreements_follow_up"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_quorum().select_related("minutes")
+        # The quorum is computed for the rows shown only (SessionChangeList), not for the count or the table.
+        return super().get_queryset(request).select_related("minutes")
+
+    def get_changelist(self, request, **kwargs):
+        return SessionChangeList
 
     def get_readonly_fields(self, request, obj=None):
         if not can_convene(request.user):
@@ -160,9 +102,9 @@ class SessionAdmin(VersionedAdmin, HistoryAdmin):
 
     @admin.display(description=_("quorum"))
     def quorum_display(self, session):
-        quorum = session.quorum()
         if not session.is_held():
             return "—"
+        quorum = session.quorum()
         label = _("reached") if quorum.reached else _("not reached")
         return f"{label} ({quorum.attending}/{quorum.members_in_office})"
 

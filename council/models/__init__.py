@@ -1,14 +1,16 @@
 """The council app's models; every public name is re-exported here.
 
 - `roles`: the council's role groups and their permission table.
-- `members`: council members, terms of office, the quorum rule.
+- `members`: council members and their terms of office.
+- `quorum`: the quorum rule, as data (seats that count, threshold, from a date), and the quorum it gives.
 - `sessions`: sessions, agenda items, attendance.
 - `records`: agreements, milestone reviews, minutes and errata.
 """
 
 from commitments.models import today
 from commitments.validators import validate_pdf
-from council.models.members import CouncilMember, CouncilMemberQuerySet, Quorum, in_office_on
+from council.models.members import CouncilMember, CouncilMemberQuerySet, in_office_on
+from council.models.quorum import Quorum, QuorumRule
 from council.models.records import (
     MINUTES_TAGS,
     Agreement,
@@ -43,6 +45,7 @@ __all__ = [
     "MilestoneReview",
     "Minutes",
     "Quorum",
+    "QuorumRule",
     "Session",
     "SessionQuerySet",
     "in_office_on",

@@ -1,7 +1,6 @@
 """The council's members, their terms of office and the quorum rule."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -130,17 +129,3 @@ class CouncilMember(models.Model):
         return (self.term_starts_on is None or self.term_starts_on <= on) and (
             self.term_ends_on is None or self.term_ends_on >= on
         )
-
-
-@dataclass(frozen=True)
-class Quorum:
-    members_in_office: int
-    attending: int
-
-    @property
-    def required(self):
-        return self.members_in_office // 2 + 1
-
-    @property
-    def reached(self):
-        return self.members_in_office > 0 and self.attending * 2 > self.members_in_office

@@ -5,8 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, Milestone, today
 from commitments.versioning import Versioned
-from council.models.members import CouncilMember, Quorum, in_office_on
+from council.models.members import CouncilMember
+from council.models.quorum import Quorum, QuorumRule, quorum_annotations
 
 
 class SessionQuerySet(models.QuerySet):
@@ -31,18 +31,19 @@ class SessionQuerySet(models.QuerySet):
         return self
 
     def with_quorum(self):
-        """Annotate `members_in_office` on the session's date and `attending` (present or by the alternate)."""
-        # A demo session is held by the demo council, a real one by the real council: they never mix.
-        in_office = (
-            CouncilMember.objects.filter(in_office_on(OuterRef("scheduled_on")), is_demo=OuterRef("is_demo"))
-            .order_by()
-            .annotate(count=Func(F("pk"), function="COUNT"))
-            .values("count")
-        )
-        return self.annotate(
-            members_in_office=Coalesce(Subquery(in_office, output_field=models.IntegerField()), Value(0)),
-            attending=Count("attendances", filter=Q(attendances__status__in=Attendance.COUNTS_FOR_QUORUM)),
-        )
+        """Annotate the rule applied, `members_in_office` (the seats it counts) and `attending` among them.
+
+        A demo session is held by the demo council, a real one by the real council: they never mix.
+        """
+        queryset = self
+        for annotations in quorum_annotations(CouncilMember, Attendance.COUNTS_FOR_QUORUM):
+            queryset = queryset.annotate(**annotations)
+        return queryset
+
+    def keep_quorum_rules(self):
+        """Store on each held session without one the rule in force on its date (sessions keep their rule)."""
+        in_force = QuorumRule.objects.in_force_on(OuterRef("scheduled_on")).values("pk")[:1]
+        return self.held().filter(quorum_rule__isnull=True).update(quorum_rule=Subquery(in_force))
 
     def for_list(self):
         return self.with_quorum().with_published_minutes().order_by("-scheduled_on", "-number")
@@ -123,6 +124,10 @@ class Session(Versioned):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONVENED)
     convened_on = models.DateField(_("convened on"), null=True, blank=True)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+    quorum_rule = models.ForeignKey(
+        QuorumRule, models.PROTECT, null=True, blank=True, editable=False, related_name="sessions",
+        verbose_name=_("quorum rule"), help_text=_("The rule the session was held under, kept once it is held."),
+    )  # fmt: skip
 
     objects = SessionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -176,14 +181,29 @@ class Session(Versioned):
     def is_held(self):
         return self.status == self.Status.HELD
 
-    def quorum(self):
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.HELD and self.quorum_rule_id is None:
+            self.quorum_rule = QuorumRule.objects.in_force_on(self.scheduled_on).first()
+            if self.quorum_rule is not None and kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "quorum_rule"}
+        super().save(*args, **kwargs)
+
+    def applied_quorum_rule(self):
+        """The rule this session keeps, else the one in force on its date (None when no rule is stored)."""
+        if self.quorum_rule_id is not None:
+            return self.quorum_rule
+        return QuorumRule.objects.in_force_on(self.scheduled_on).first()
+
+    def quorum(self, rule=None):
         """The quorum on the session's date; uses the `with_quorum()` annotations when present."""
-        if hasattr(self, "members_in_office") and hasattr(self, "attending"):
-            return Quorum(self.members_in_office, self.attending)
-        return Quorum(
-            CouncilMember.objects.in_office(self.scheduled_on).filter(is_demo=self.is_demo).count(),
-            self.attendances.filter(status__in=Attendance.COUNTS_FOR_QUORUM).count(),
-        )
+        if hasattr(self, "members_in_office") and hasattr(self, "attending") and rule is None:
+            return Quorum(self.members_in_office, self.attending, getattr(self, "rule_threshold", "majority"))
+        rule = rule or self.applied_quorum_rule()
+        roles = rule.counted_roles() if rule else [choice.value for choice in CouncilMember.Role]
+        threshold = rule.threshold if rule else QuorumRule.Threshold.MAJORITY
+        seats = CouncilMember.objects.in_office(self.scheduled_on).filter(is_demo=self.is_demo, role__in=roles)
+        attending = self.attendances.filter(status__in=Attendance.COUNTS_FOR_QUORUM, member__role__in=roles)
+        return Quorum(seats.count(), attending.count(), threshold, rule)
 
     def mark_held(self):
         if self.scheduled_on > today():

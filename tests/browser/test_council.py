@@ -56,18 +56,18 @@ def test_council_records_a_session_and_the_secretariat_approves_and_publishes_it
     session = held_session(members[:1], present=1, number=4, scheduled_on=datetime.date(2023, 5, 4))
     next_session = held_session(members, present=3, number=5, scheduled_on=datetime.date(2023, 6, 1))
 
-    # The council member records attendance, draft minutes, an agreement and a milestone review.
+    # The council member records attendance, draft minutes and an agreement on the recording screen, then a
+    # milestone review in the session's form.
     log_in(page, "consejero")
+    page.goto(f"/admin/council/session/{session.pk}/registrar/")
+    page.get_by_role("group", name=members[1].name, exact=False).get_by_label("Presente").check()
+    page.get_by_role("group", name=members[2].name, exact=False).get_by_label("Representado por el alterno").check()
+    page.get_by_label("Texto").fill("## Desarrollo\n\nEl consejo revisó el **avance** del compromiso.")
+    page.fill("#id_acuerdos-0-number", "1")
+    page.fill("#id_acuerdos-0-text", "Solicitar el informe de la mesa técnica.")
+    page.get_by_role("button", name="Guardar").click()
+    page.wait_for_url(f"**/admin/council/session/{session.pk}/registrar/")
     page.goto(f"/admin/council/session/{session.pk}/change/")
-    page.select_option("#id_attendances-1-member", str(members[1].pk))
-    page.select_option("#id_attendances-1-status", "present")
-    page.select_option("#id_attendances-2-member", str(members[2].pk))
-    page.select_option("#id_attendances-2-status", "alternate")
-    add_inline_row(page, "minutes")
-    page.fill("#id_minutes-0-text", "## Desarrollo\n\nEl consejo revisó el **avance** del compromiso.")
-    add_inline_row(page, "agreements")
-    page.fill("#id_agreements-0-number", "1")
-    page.fill("#id_agreements-0-text", "Solicitar el informe de la mesa técnica.")
     add_inline_row(page, "reviews")
     # Milestones are picked by search (admin autocomplete), not from a select of thousands.
     page.locator("#id_reviews-0-milestone + .select2").click()

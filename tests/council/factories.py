@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Minutes, Session
+from council.models import AgendaItem, Agreement, Attendance, CouncilMember, MilestoneReview, Minutes, Session
 from tests.factories import OrganizationFactory
 
 
@@ -76,3 +76,12 @@ def held_session(members, present, **kwargs):
         Attendance.objects.create(session=session, member=member, status=status)
     session.mark_held()
     return session
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(SessionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Punto de prueba {n}")

@@ -415,18 +415,22 @@ def test_stale_minutes_in_the_session_screen_are_refused_and_keep_the_members_te
     session = held_session(members, present=2)
     minutes = MinutesFactory(session=session, text="Borrador")
     first, second = browser(users[0]), browser(users[1])
-    stale_form = form_data(second.get(change_url(session)))
+    record = reverse("admin:council_session_record", args=[session.pk])
+    recording = second.get(record).context["recording"]
+    stale_form = {
+        "version_sesion": recording.loaded_version,
+        "acta-loaded_version": recording.minutes["loaded_version"].value(),
+        **{f"asistencia-miembro_{m.pk}": a.status for m, a in ((a.member, a) for a in session.attendances.all())},
+    }
     minutes_form = form_data(first.get(change_url(minutes)))
     assert first.post(change_url(minutes), {**minutes_form, "text": "Borrador de A"}).status_code == 302
 
-    response = second.post(change_url(session), {**stale_form, "minutes-0-text": "Borrador de B"})
+    response = second.post(record, {**stale_form, "acta-text": "Borrador de B", "_save": "1"})
 
     assert response.status_code == 200
-    minutes_formset = next(
-        inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "minutes"
-    )
-    assert "Cambió mientras tanto: texto; ahora es «Borrador de A»." in minutes_formset.forms[0].non_field_errors()
-    assert minutes_formset.forms[0]["text"].value() == "Borrador de B"
+    minutes_form = response.context["recording"].minutes
+    assert "Cambió mientras tanto: texto; ahora es «Borrador de A»." in minutes_form.non_field_errors()
+    assert minutes_form["text"].value() == "Borrador de B"
     minutes.refresh_from_db()
     assert minutes.text == "Borrador de A"
 

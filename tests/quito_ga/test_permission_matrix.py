@@ -22,7 +22,8 @@ PROPOSALS = {"call", "parish", "proposal", "proposalqueue", "zonaladministration
 VIEW = {
     "coordinador": {f"commitments.{m}" for m in COMMITMENTS}
     | {"proposals.call", "proposals.parish", "proposals.proposal", "proposals.proposalqueue"}
-    | {"proposals.zonaladministration"},
+    | {"proposals.zonaladministration"}
+    | {"council.quorumrule"},  # the coordination sets the council's quorum rule from a date
     "editor": {f"commitments.{m}" for m in COMMITMENTS - {"staffprofile"}},
     # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
     "secretaria": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
@@ -31,7 +32,7 @@ VIEW = {
 }
 VIEW["editor2"] = VIEW["editor"]
 ADD = {
-    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}},
+    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}} | {"council.quorumrule"},
     "editor": {"commitments.progressupdate"},
     "editor2": {"commitments.progressupdate"},
     "secretaria": {"council.session", "council.minutes"},
@@ -62,7 +63,7 @@ def admin_url(label, suffix=""):
 
 def test_every_admin_model_is_in_the_matrix():
     known = SUPERUSER_ONLY | {f"commitments.{m}" for m in COMMITMENTS} | {f"council.{m}" for m in COUNCIL}
-    known |= {f"proposals.{m}" for m in PROPOSALS}
+    known |= {f"proposals.{m}" for m in PROPOSALS} | {"council.quorumrule"}
     assert set(registered_models()) <= known
 
 
@@ -111,7 +112,7 @@ def test_no_staff_role_manages_accounts_or_lockouts(client, portal, role):
 # Every admin with version history (issue 12): the list and a version page answer GET to exactly the roles that
 # see the object in their change list; a POST to a version page restores nothing, for anybody.
 HISTORY = {"commitments.actionplan", "commitments.commitment", "commitments.milestone", "commitments.organization"}
-HISTORY |= {f"council.{m}" for m in COUNCIL}
+HISTORY |= {f"council.{m}" for m in COUNCIL} | {"council.quorumrule"}
 HISTORY |= {"proposals.proposal", "proposals.proposalqueue"}
 # The roadmap objects below belong to the editor's institution, not to editor2's: each is refused the other's.
 OUT_OF_REACH = {"editor2": {"commitments.commitment", "commitments.milestone"}}
