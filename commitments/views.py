@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 
 from commitments.forms import CommitmentFilter
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, today
+from commitments.search import SEARCH_RESULTS_LIMIT
 
 
 class PlanListView(ListView):
@@ -40,7 +41,8 @@ class CommitmentListView(ListView):
         )
         if not self.filterset.is_valid():
             return Commitment.objects.none()
-        return self.filterset.qs.distinct()
+        queryset = self.filterset.qs.distinct()
+        return queryset[:SEARCH_RESULTS_LIMIT] if self.filterset.is_searching() else queryset
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()

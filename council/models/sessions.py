@@ -79,15 +79,21 @@ class CouncilMemberQuerySet(models.QuerySet):
     def with_attendance_rate(self, on=None):
         """Annotate `sessions_recorded`, `sessions_attended` and `attendance_rate` over the 12 months to `on`."""
         on = on or today()
-        window = Q(
-            attendances__session__status=Session.Status.HELD,
-            attendances__session__scheduled_on__gt=on - datetime.timedelta(days=365),
-            attendances__session__scheduled_on__lte=on,
-        )
-        attended = window & Q(attendances__status__in=Attendance.COUNTS_FOR_QUORUM)
+        # The window drives the join: only the attendance rows of sessions held in those 12 months are read, one
+        # member at a time, instead of counting every attendance row with a filter.
+        recent = Attendance.objects.filter(
+            member=OuterRef("pk"),
+            session__status=Session.Status.HELD,
+            session__scheduled_on__gt=on - datetime.timedelta(days=365),
+            session__scheduled_on__lte=on,
+        ).order_by()
+
+        def count(rows):
+            return Coalesce(Subquery(rows.values("member").annotate(n=Count("pk")).values("n")), 0)
+
         return self.annotate(
-            sessions_recorded=Count("attendances", filter=window),
-            sessions_attended=Count("attendances", filter=attended),
+            sessions_recorded=count(recent),
+            sessions_attended=count(recent.filter(status__in=Attendance.COUNTS_FOR_QUORUM)),
         ).annotate(
             attendance_rate=models.Case(
                 models.When(sessions_recorded=0, then=None),

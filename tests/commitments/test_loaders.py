@@ -157,7 +157,7 @@ def test_seed_demo_keeps_denormalised_progress_right(data):
         assert milestone.status == (latest.status if latest else Milestone.Status.NOT_STARTED)
     commitment = Commitment.objects.get(code="DEMOQ0001")
     stored = commitment.progress
-    commitment.refresh_progress()
+    commitment.refresh_summary()
     assert commitment.progress == stored
     assert Milestone.objects.delayed().exists()
     assert Milestone.objects.filter(status=Milestone.Status.COMPLETE).exists()
@@ -225,7 +225,7 @@ def test_purge_demo_recomputes_real_progress_left_by_an_old_seed(data):
     old_demo = Milestone.objects.filter(commitment__code="DEMOQ0001").first()
     # Seeds before issue 11 put demo milestones on real commitments.
     Milestone.objects.filter(pk=old_demo.pk).update(commitment=real)
-    real.refresh_progress()
+    real.refresh_summary()
     purge_demo()
     real.refresh_from_db()
     assert real.progress == sourced_progress and not real.milestones.exists()
