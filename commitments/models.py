@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Subquery, Sum, Value
+from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -643,10 +644,12 @@ class MilestoneQuerySet(models.QuerySet):
         return self.exclude(status=Milestone.Status.COMPLETE).filter(effective_due_on__lt=on)
 
     def for_commitment_page(self):
+        """What the commitment page shows per milestone: its latest report only (the history has its own page)."""
         return self.select_related("responsible").prefetch_related(
             models.Prefetch(
                 "updates",
-                queryset=ProgressUpdate.objects.prefetch_related("evidence"),
+                queryset=ProgressUpdate.objects.latest_per_milestone().prefetch_related("evidence"),
+                to_attr="latest_updates",
             ),
             *self.page_prefetches,
         )
@@ -850,6 +853,13 @@ class Milestone(Versioned):
 class ProgressUpdateQuerySet(models.QuerySet):
     def latest_first(self):
         return self.select_related("milestone__commitment").order_by("-reported_on", "-created_at", "-pk")
+
+    def latest_per_milestone(self):
+        """Each milestone's latest report only (the one its progress and status copy)."""
+        order = [F("reported_on").desc(), F("created_at").desc(), F("pk").desc()]
+        return self.alias(position=models.Window(RowNumber(), partition_by=[F("milestone_id")], order_by=order)).filter(
+            position=1
+        )
 
 
 class ProgressUpdate(models.Model):

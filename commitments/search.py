@@ -12,11 +12,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
 
-# A search shows at most this many results, the best ranked first: nobody reads further, and the database
-# ranks only the candidates below.
+# A search shows at most this many results: of many matches, the most recent ones, best ranked first. The
+# database reads about this many matching rows whatever the data size, where ranking every match of a common
+# word would read them all.
 SEARCH_RESULTS_LIMIT = 200
-# Of many matches, the most recent ones are ranked: the work of a search stays bounded whatever the data size.
-SEARCH_CANDIDATES_LIMIT = 2000
 SEARCH_CONFIG = "spanish"
 
 
@@ -44,17 +43,17 @@ def search_words(query):
 def text_search(queryset, query, *, recent=("-pk",)):
     """Filter `queryset` on `query`, ignoring case and accents; on PostgreSQL rank by relevance.
 
-    The ranking reads the stored vector of at most SEARCH_CANDIDATES_LIMIT matches, the most recent by `recent`.
-    Callers show at most SEARCH_RESULTS_LIMIT results.
+    The ranking reads the stored vector of the SEARCH_RESULTS_LIMIT most recent matches (by `recent`) that pass
+    the other filters already applied to `queryset`; callers show at most that many results.
     """
     words = search_words(query)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
         search_query = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
-        candidates = queryset.model._base_manager.filter(search_vector=search_query).order_by(*recent)
+        candidates = queryset.filter(search_vector=search_query).order_by(*recent).values("pk")
         return (
-            queryset.filter(pk__in=candidates.values("pk")[:SEARCH_CANDIDATES_LIMIT])
+            queryset.filter(pk__in=candidates[:SEARCH_RESULTS_LIMIT])
             .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", *recent)
         )

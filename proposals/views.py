@@ -87,7 +87,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.bound + 1].count()
+        head = self.object_list[: self.bound + 1]
+        return len(head) if isinstance(head, list) else head.count()
 
     def is_bounded(self):
         return self.count > self.bound
@@ -103,7 +104,10 @@ class ProposalListView(ListView):
         self.filterset = ProposalFilter(self.request.GET or None, queryset=queryset)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return queryset.none()
-        return self.filterset.qs[:SEARCH_RESULTS_LIMIT] if self.filterset.is_searching() else self.filterset.qs
+        if self.filterset.is_searching():
+            # At most SEARCH_RESULTS_LIMIT results: read them once rather than counting the search again.
+            return list(self.filterset.qs[:SEARCH_RESULTS_LIMIT])
+        return self.filterset.qs
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         page = self.request.GET.get(self.page_kwarg)
