@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def test_columns_are_built_once_per_language_and_translated(client):
     serializer_columns.cache_clear()
-    original = serializers.CommitmentSerializer.get_fields
-    with mock.patch.object(serializers.CommitmentSerializer, "get_fields", autospec=True, side_effect=original) as built:
+    serializer = serializers.CommitmentSerializer
+    original = serializer.get_fields
+    with mock.patch.object(serializer, "get_fields", autospec=True, side_effect=original) as built:
         spanish = client.get("/datos/").content.decode()
         client.get("/datos/")
         english = client.get("/en/datos/").content.decode()
