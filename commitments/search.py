@@ -15,7 +15,7 @@ from django.db.models import F
 # A search shows at most this many results: of many matches, the most recent ones, best ranked first. The
 # database reads about this many matching rows whatever the data size, where ranking every match of a common
 # word would read them all.
-SEARCH_RESULTS_LIMIT = 200
+SEARCH_RESULTS_LIMIT = 100
 SEARCH_CONFIG = "spanish"
 
 
