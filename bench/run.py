@@ -32,12 +32,11 @@ GUNICORN = ["--workers", "3", "--threads", "4", "--worker-class", "gthread", "--
 
 # The same Django process that seeds the data tells which pages exist and how many queries each runs.
 PROBE = r"""
-import json, gzip, re
+import json, gzip, re, statistics, time
 import django
 django.setup()
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 def first(model_path, field, **filters):
@@ -64,7 +63,9 @@ candidates = [
     ("session detail", lambda: url("council:session-detail", number=first("council.Session", "number"))),
     ("proposal list", lambda: url("proposals:proposal-list")),
     ("proposal search", lambda: (url("proposals:proposal-list") or "") + "?q=participacion+ciudadana"),
-    ("proposal detail", lambda: url("proposals:proposal-detail", code=first("proposals.Proposal", "tracking_code", is_hidden=False))),
+    ("proposal detail", lambda: url("proposals:proposal-detail", code=first("proposals.Proposal", "code", is_hidden=False))),
+    ("commitment search", lambda: (url("commitments:commitment-list") or "") + "?q=participacion"),
+    ("milestone history", lambda: url("commitments:milestone-history", code=first("commitments.Commitment", "code", is_demo=True), order=1)),
     ("open data", lambda: url("opendata:dataset-list")),
     ("API list", lambda: url("api:commitment-list") if url("api:commitment-list") else None),
 ]
@@ -76,22 +77,58 @@ for label, make in candidates:
     if value and not value.startswith("?"):
         pages[label] = value
 
+class QueryTimer:
+    # The wall time of each query as the application waits for it: the server's work plus the round trip.
+    def __init__(self):
+        self.seconds, self.count = 0.0, 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def render_cost(path, repeats):
+    # The uncached render (the page cache is off in this process): process CPU of the request (Django, templates,
+    # the driver) plus the time of its queries; the median of `repeats` renders after a warm-up.
+    cpu, sql, counts = [], [], []
+    for _ in range(repeats):
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
+            started = time.process_time()
+            response = client.get(path)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            cpu.append(time.process_time() - started)
+        sql.append(timer.seconds)
+        counts.append(timer.count)
+    cpu_ms, sql_ms = statistics.median(cpu) * 1000, statistics.median(sql) * 1000
+    return {
+        "cpu_ms": round(cpu_ms, 2), "sql_ms": round(sql_ms, 2), "render_ms": round(cpu_ms + sql_ms, 2),
+        "queries": max(counts),
+    }
+
+
 client = Client(HTTP_HOST="127.0.0.1")
 report = {}
 for label, path in pages.items():
     if path is None:
         continue
     client.get(path)  # warm caches the same way the load test will
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
+    response = client.get(path)
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    cost = render_cost(path, REPEATS)
     assets = []
     if "html" in response.get("Content-Type", ""):
         text = body.decode()
         assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text) + re.findall(r'<script[^>]+src="([^"]+)"', text)
     report[label] = {
-        "path": path, "status": response.status_code, "queries": len(queries),
-        "bytes": len(body), "gzip_bytes": len(gzip.compress(body, 6)), "assets": assets,
+        "path": path, "status": response.status_code,
+        "bytes": len(body), "gzip_bytes": len(gzip.compress(body, 1)), "gzip6_bytes": len(gzip.compress(body, 6)),
+        "assets": assets, **cost,
     }
 from django.apps import apps
 counts = {}
@@ -136,10 +173,11 @@ def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def probe(env):
-    # Queries are counted on a render, not on a page served from the cache.
+def probe(env, repeats):
+    # Queries are counted and timed on a render, not on a page served from the cache.
     probe_env = {**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}
-    result = subprocess.run([PYTHON, "-c", PROBE], cwd=ROOT, env=probe_env, check=False, capture_output=True, text=True)
+    code = f"REPEATS = {int(repeats)}\n" + PROBE
+    result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=probe_env, check=False, capture_output=True, text=True)
     if result.returncode:
         fail(f"probing the pages failed:\n{result.stderr[-3000:]}")
     output = result.stdout
@@ -199,7 +237,14 @@ def measure_scale(scale, env, port, args):
     started = time.monotonic()
     manage(env, "seed_demo", "--scale", str(scale))
     seed_seconds = time.monotonic() - started
-    info = probe(env)
+    info = probe(env, args.repeats)
+    if args.render_only:
+        return {
+            "scale": scale,
+            "seed_seconds": round(seed_seconds, 1),
+            "counts": info["counts"],
+            "pages": info["pages"],
+        }
     static_path = (
         "/static/" + json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())["paths"]["css/portal.css"]
     )
@@ -222,6 +267,9 @@ def measure_scale(scale, env, port, args):
 
 
 def print_table(result):
+    if "rps" not in next(iter(result["pages"].values())):
+        print(f"\n== scale {result['scale']} · seeded in {result['seed_seconds']} s · {result['counts']}")
+        return
     print(f"\n== scale {result['scale']} · seeded in {result['seed_seconds']} s · {result['counts']}")
     header = f"{'page':<18} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'x rps':>5} {'x p95':>5} {'SQL':>4} {'gz kB':>6} {'+assets':>7}"
     print(header)
@@ -235,11 +283,54 @@ def print_table(result):
         )
 
 
+def render_growth(results):
+    """Per page: the uncached render cost (CPU + SQL) at the smallest and largest scale, and their ratio."""
+    if len(results) < 2:
+        return {}
+    small, large = results[0], results[-1]
+    growth = {}
+    for label, row in large["pages"].items():
+        before = small["pages"].get(label)
+        if not before or "render_ms" not in row:
+            continue
+        growth[label] = {
+            "scales": [small["scale"], large["scale"]],
+            "render_ms": [before["render_ms"], row["render_ms"]],
+            "cpu_ms": [before["cpu_ms"], row["cpu_ms"]],
+            "sql_ms": [before["sql_ms"], row["sql_ms"]],
+            "growth": round(row["render_ms"] / before["render_ms"], 2) if before["render_ms"] else None,
+            "queries": [before["queries"], row["queries"]],
+            "gzip_kb": round(row["gzip_bytes"] / 1024, 1),
+        }
+    return growth
+
+
+def print_growth(growth):
+    if not growth:
+        return
+    label_small, label_large = (f"{scale}x" for scale in next(iter(growth.values()))["scales"])
+    print("\nUncached render, CPU + SQL ms (median), and HTML gzip -1 kB as nginx sends it:")
+    header = (
+        f"{'page':<18} {label_small + ' ms':>8} {label_large + ' ms':>9} {'growth':>6} "
+        f"{'CPU ' + label_large:>9} {'SQL ' + label_large:>9} {'queries':>8} {'gz kB':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, row in growth.items():
+        queries = "{}/{}".format(*row["queries"])
+        print(
+            f"{label:<18} {row['render_ms'][0]:>8.1f} {row['render_ms'][1]:>9.1f} {row['growth']:>6} "
+            f"{row['cpu_ms'][1]:>9.1f} {row['sql_ms'][1]:>9.1f} {queries:>8} {row['gzip_kb']:>6}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--duration", type=int, default=10, help="seconds of measurement per page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=7, help="uncached renders timed per page (median)")
+    parser.add_argument("--render-only", action="store_true", help="measure the uncached renders only, no wrk")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         fail("set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there")
@@ -269,13 +360,18 @@ def main():
     output = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "gunicorn": " ".join(GUNICORN),
-        "wrk": f"-t2 -c{args.connections} -d{args.duration}s after a 2 s warm-up",
+        "wrk": None if args.render_only else f"-t2 -c{args.connections} -d{args.duration}s after a 2 s warm-up",
+        "render": f"median of {args.repeats} uncached renders in one process: CPU (time.process_time) + query time",
         "cpus": os.cpu_count(),
         "results": results,
         "median_rps_ratio": {
-            str(r["scale"]): statistics.median(p["rps_ratio"] for p in r["pages"].values()) for r in results
+            str(r["scale"]): statistics.median(p["rps_ratio"] for p in r["pages"].values())
+            for r in results
+            if not args.render_only
         },
     }
+    output["render_growth"] = render_growth(results)
+    print_growth(output["render_growth"])
     (ROOT / "bench" / "results.json").write_text(json.dumps(output, indent=2, ensure_ascii=False))
     print("\nWritten to bench/results.json")
 

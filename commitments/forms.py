@@ -4,10 +4,10 @@ import django_filters
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, Milestone, OgpValue, Organization, ProgressUpdate
+from commitments.search import search_words
 from commitments.versioning import VersionField, check_version, locked, version_token
 
 BULK_VERSIONS_SALT = "commitments.bulk-progress-versions"
@@ -39,7 +39,21 @@ class SearchFilter(django_filters.CharFilter):
         )  # fmt: skip
 
 
-class CommitmentFilter(django_filters.FilterSet):
+class SearchFilterSet(django_filters.FilterSet):
+    """A filter set whose free-text search `q` runs after the other filters: it ranks among what they keep."""
+
+    def filter_queryset(self, queryset):
+        values = dict(self.form.cleaned_data)
+        query = values.pop("q", None)
+        for name, value in values.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, query)
+
+    def is_searching(self):
+        return self.is_bound and self.is_valid() and bool(search_words(self.form.cleaned_data.get("q") or ""))
+
+
+class CommitmentFilter(SearchFilterSet):
     """The filters of the commitment list; every choice travels in the address, so results can be shared."""
 
     q = SearchFilter(widget=forms.TextInput(attrs={"type": "search"}))
@@ -64,18 +78,7 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = ["q", "plan", "lead", "value", "status"]
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words[:8]:
-            queryset = queryset.filter(
-                Q(code__icontains=word)
-                | Q(title__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(short_title__icontains=word)
-                | Q(short_title_en__icontains=word)
-                | Q(problem__icontains=word)
-                | Q(problem_en__icontains=word)
-            )
-        return queryset
+        return queryset.search(value)
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)

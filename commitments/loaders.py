@@ -437,8 +437,8 @@ def seed_roadmaps(commitments, today):
         for number, update in enumerate(updates, start=1):
             evidence.extend(demo_evidence(update, number, rng))
         Evidence.objects.bulk_create(evidence, batch_size=500)
-        for commitment in pending:
-            commitment.refresh_progress()
+        # Bulk inserts bypass the models' save(): the commitments' stored figures are brought up to date at once.
+        Commitment.objects.filter(pk__in=[commitment.pk for commitment in pending]).refresh_summaries()
     return len(milestones), len(updates)
 
 
@@ -543,8 +543,7 @@ def purge_demo():
         "commitments": deleted(Commitment.objects.filter(is_demo=True)),
         "plans": deleted(ActionPlan.objects.filter(is_demo=True)),
     }
-    for commitment in touched:
-        commitment.refresh_progress()
+    Commitment.objects.filter(pk__in=[commitment.pk for commitment in touched]).refresh_summaries()
     usernames = [username for username, _group, _acronym in DEMO_ACCOUNTS]
     accounts = get_user_model().objects.filter(username__in=usernames, staff_profile__organization__is_demo=True)
     counts["accounts"] = deleted(accounts)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("compromisos/avances.atom", feeds.ProgressUpdatesFeed(), name="progress-feed"),
     path("compromisos/<str:code>/avances.atom", feeds.CommitmentUpdatesFeed(), name="commitment-feed"),
     path("compromisos/<str:code>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
+    path("compromisos/<str:code>/hitos/<int:order>/historial/", views.milestone_history, name="milestone-history"),
     path("instituciones/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("evidencias/<int:pk>/descargar/", views.evidence_download, name="evidence-download"),
 ]

@@ -2,12 +2,13 @@ import mimetypes
 
 from django.db.models import Q
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
 from commitments.forms import CommitmentFilter
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, today
+from commitments.search import SEARCH_RESULTS_LIMIT
 
 
 class PlanListView(ListView):
@@ -40,7 +41,10 @@ class CommitmentListView(ListView):
         )
         if not self.filterset.is_valid():
             return Commitment.objects.none()
-        return self.filterset.qs.distinct()
+        queryset = self.filterset.qs
+        if self.filterset.form.cleaned_data.get("value"):
+            queryset = queryset.distinct()  # the OGP value is a many-to-many join; the other filters are not
+        return queryset[:SEARCH_RESULTS_LIMIT] if self.filterset.is_searching() else queryset
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -85,6 +89,17 @@ class OrganizationDetailView(DetailView):
             delayed_milestones=delayed,
             sources=Commitment.sources_of([*organization.led_plans.all(), *led, *co_led]),
         )
+
+
+def milestone_history(request, code, order):
+    """Every progress report of one milestone, the latest first: the commitment page shows only the latest."""
+    milestones = Milestone.objects.filter(commitment__in=Commitment.objects.published()).select_related(
+        "commitment__plan"
+    )
+    milestone = get_object_or_404(milestones, commitment__code=code, order=order)
+    updates = milestone.updates.prefetch_related("evidence")
+    context = {"milestone": milestone, "commitment": milestone.commitment, "updates": updates}
+    return render(request, "commitments/milestone_history.html", context)
 
 
 def evidence_download(request, pk):

@@ -1,5 +1,6 @@
 """The published datasets: one entry per resource, shared by /datos/, its downloads and the API."""
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -7,7 +8,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, QuerySet
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
 
@@ -57,11 +60,7 @@ class Dataset:
     filterset_fields: dict = field(default_factory=dict)
 
     def columns(self):
-        result = []
-        for name, serializer_field in self.serializer().fields.items():
-            kind = next((label for cls, label in FIELD_TYPES if isinstance(serializer_field, cls)), _("text"))
-            result.append(Column(name, kind, serializer_field.help_text or ""))
-        return result
+        return serializer_columns(self.serializer, get_language())
 
     def rows(self, request):
         """Yield each record as the API would give it, reading the database in chunks."""
@@ -89,6 +88,17 @@ class Dataset:
         for index, row in enumerate(self.rows(request)):
             yield ("," if index else "") + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
         yield "]\n"
+
+
+@functools.cache
+def serializer_columns(serializer, language):
+    """The documentation of a serializer's columns in `language`: built once per process and language."""
+    with translation.override(language):
+        result = []
+        for name, serializer_field in serializer().fields.items():
+            kind = next((label for cls, label in FIELD_TYPES if isinstance(serializer_field, cls)), _("text"))
+            result.append(Column(name, str(kind), str(serializer_field.help_text or "")))
+        return tuple(result)
 
 
 class _Line:
@@ -147,7 +157,7 @@ DATASETS = [
             Commitment.objects.published()
             .select_related("plan", "lead")
             .prefetch_related("co_responsible", "ogp_values")
-            .with_progress_summary()
+            .defer(*Commitment.UNSHOWN_FIELDS)
             .order_by("code")
         ),
         lookup_field="code",

@@ -2,17 +2,20 @@ import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
-from commitments.forms import SearchFilter
+from commitments.forms import SearchFilter, SearchFilterSet
+from commitments.search import SEARCH_RESULTS_LIMIT
 from proposals.emails import ERASURE_SALT, email_digest, erasure_request_digest, send_erasure_email
 from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm, parse_submission_token
 from proposals.models import (
@@ -44,7 +47,7 @@ def too_many(request, message):
     return render(request, "proposals/proposal_rate_limited.html", {"message": message}, status=429)
 
 
-class ProposalFilter(django_filters.FilterSet):
+class ProposalFilter(SearchFilterSet):
     q = SearchFilter()
     call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.all(), empty_label=_("All calls"))
     zone = django_filters.ModelChoiceFilter(
@@ -71,16 +74,46 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.with_public_status(value)
 
 
+class BoundedPaginator(Paginator):
+    """A paginator that counts at most `bound` rows beyond the pages before the current one.
+
+    Counting every proposal would read the whole table on every render; past the bound the page says "more than
+    …" and offers the next page, whose own count reaches a bound further.
+    """
+
+    def __init__(self, *args, bound, **kwargs):
+        self.bound = bound
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def count(self):
+        head = self.object_list[: self.bound + 1]
+        return len(head) if isinstance(head, list) else head.count()
+
+    def is_bounded(self):
+        return self.count > self.bound
+
+
 class ProposalListView(ListView):
     paginate_by = 20
     template_name = "proposals/proposal_list.html"
+    count_bound = 1000
 
     def get_queryset(self):
         queryset = Proposal.objects.visible_to(self.request.user).for_list()
         self.filterset = ProposalFilter(self.request.GET or None, queryset=queryset)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return queryset.none()
+        if self.filterset.is_searching():
+            # At most SEARCH_RESULTS_LIMIT results: read them once rather than counting the search again.
+            return list(self.filterset.qs[:SEARCH_RESULTS_LIMIT])
         return self.filterset.qs
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        page = self.request.GET.get(self.page_kwarg)
+        pages_before = int(page) - 1 if page and page.isdigit() and 0 < int(page) < 100_000 else 0
+        bound = pages_before * per_page + self.count_bound
+        return BoundedPaginator(queryset, per_page, orphans, allow_empty_first_page, bound=bound)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # SearchVectorField; on SQLite the column is left empty (see commitments.search)
     "django_filters",
     "rest_framework",
     "corsheaders",

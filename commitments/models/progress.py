@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +22,13 @@ from commitments.validators import validate_evidence_file
 class ProgressUpdateQuerySet(models.QuerySet):
     def latest_first(self):
         return self.select_related("milestone__commitment").order_by("-reported_on", "-created_at", "-pk")
+
+    def latest_per_milestone(self):
+        """Each milestone's latest report only (the one its progress and status copy)."""
+        order = [F("reported_on").desc(), F("created_at").desc(), F("pk").desc()]
+        return self.alias(position=models.Window(RowNumber(), partition_by=[F("milestone_id")], order_by=order)).filter(
+            position=1
+        )
 
 
 class ProgressUpdate(models.Model):

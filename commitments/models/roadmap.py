@@ -3,10 +3,11 @@
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Subquery, Sum, Value
+from django.db.models import F, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,6 +22,7 @@ from commitments.models.base import (
 )
 from commitments.models.plans import ActionPlan, OgpValue, Organization
 from commitments.models.staff import EDITOR_GROUP, coordinates_plans, staff_organization_id
+from commitments.search import build_search_text, text_search
 from commitments.versioning import Versioned
 
 
@@ -38,42 +40,47 @@ class CommitmentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(plan__isnull=False)
 
-    def with_progress_summary(self, on=None):
-        """Annotate milestone counts: `milestone_count`, `complete_count`, `delayed_count`."""
-        on = on or today()
-        return self.annotate(
-            milestone_count=Count("milestones", distinct=True),
-            complete_count=Count("milestones", filter=Q(milestones__status=Milestone.Status.COMPLETE), distinct=True),
-            delayed_count=Count(
-                "milestones",
-                filter=~Q(milestones__status=Milestone.Status.COMPLETE) & Q(milestones__effective_due_on__lt=on),
-                distinct=True,
-            ),
-        )
-
     def for_list(self):
-        return self.select_related("plan", "lead").with_progress_summary().order_by("plan__number", "code")
+        # The milestone figures are stored on each commitment (`refresh_summary()`): a list never counts them.
+        return self.select_related("plan", "lead").defer(*Commitment.UNSHOWN_FIELDS).order_by("plan__number", "code")
+
+    def search(self, query):
+        """Search code, titles and problem in both languages, ignoring case and accents; best matches first."""
+        return text_search(self, query, recent=("-pk",))
+
+    def refresh_summaries(self):
+        """Recompute the stored milestone figures of these commitments at once: call it after bulk work."""
+        rows = {}
+        for commitment_id, *row in Milestone.objects.filter(commitment__in=self.values("pk")).values_list(
+            "commitment_id", "status", "progress", "weight", "effective_due_on"
+        ):
+            rows.setdefault(commitment_id, []).append(row)
+        commitments = [
+            Commitment(pk=pk, **Commitment.summarise(rows.get(pk, []))) for pk in self.values_list("pk", flat=True)
+        ]
+        Commitment.objects.bulk_update(commitments, Commitment.SUMMARY_FIELDS, batch_size=500)
 
     def for_page(self):
         """Everything the commitment page shows, in a fixed number of queries."""
         return (
             self.published()
             .select_related("plan", "lead")
+            .defer(*Commitment.UNSHOWN_FIELDS)
             .prefetch_related(
                 "ogp_values",
                 "co_responsible",
                 models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page()),
             )
-            .with_progress_summary()
         )
 
     def with_status(self, status, on=None):
         """Filter on the derived status (not started, on track, delayed, complete)."""
-        qs = self if "milestone_count" in self.query.annotations else self.with_progress_summary(on)
+        on = on or today()
+        qs = self
         statuses = {
             Commitment.Status.COMPLETE: Q(milestone_count__gt=0, complete_count=F("milestone_count")),
-            Commitment.Status.DELAYED: Q(delayed_count__gt=0),
-            Commitment.Status.NOT_STARTED: Q(progress=0, delayed_count=0),
+            Commitment.Status.DELAYED: Q(next_due_on__lt=on),
+            Commitment.Status.NOT_STARTED: Q(progress=0) & (Q(next_due_on__isnull=True) | Q(next_due_on__gte=on)),
             Commitment.Status.NO_DATA: Q(milestone_count=0),
         }
         if status == Commitment.Status.ON_TRACK:
@@ -178,9 +185,23 @@ class Commitment(Bilingual):
     is_demo = models.BooleanField(_("demonstration data"), default=False)
     translated_fields = translated_fields_field()
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
+    # Milestone figures kept by refresh_summary() on every change of a milestone or a report: lists read them.
+    milestone_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    complete_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The due dates in force of the incomplete milestones (ISO, sorted), and the earliest: what "delayed" needs.
+    open_due_dates = models.JSONField(default=list, blank=True, editable=False)
+    next_due_on = models.DateField(null=True, blank=True, editable=False)
+    # Lower-case copy of code, titles and problem, also without accents, kept by save(); on PostgreSQL a trigger
+    # keeps its Spanish text-search vector (migration 0008), which the search ranks.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    SUMMARY_FIELDS = ["milestone_count", "complete_count", "open_due_dates", "next_due_on", "progress"]
+    SEARCHED_FIELDS = ["code", "title", "title_en", "short_title", "short_title_en", "problem", "problem_en"]
+    UNSHOWN_FIELDS = ["search_text", "search_vector"]
 
     objects = CommitmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["progress"])
+    history = HistoricalRecords(excluded_fields=[*SUMMARY_FIELDS, *UNSHOWN_FIELDS])
 
     class Meta:
         ordering = ["code"]
@@ -199,6 +220,13 @@ class Commitment(Bilingual):
 
     def __str__(self):
         return f"{self.code} · {self.short_title or self.title or self.display_title()}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = build_search_text(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("commitments:commitment-detail", kwargs={"code": self.code})
@@ -223,8 +251,14 @@ class Commitment(Bilingual):
         return text or self.localized("title")[0]
 
     @property
+    def delayed_count(self):
+        """Incomplete milestones past their due date in force today, from the stored due dates (no query)."""
+        on = today().isoformat()
+        return sum(1 for day in self.open_due_dates if day < on)
+
+    @property
     def status(self):
-        """Derived status; needs the `with_progress_summary()` annotations."""
+        """Derived status, from the stored milestone figures."""
         return self.status_from_counts(self.milestone_count, self.complete_count, self.delayed_count, self.progress)
 
     @classmethod
@@ -242,16 +276,31 @@ class Commitment(Bilingual):
     def get_status_display(self):
         return self.Status(self.status).label
 
-    def refresh_progress(self):
-        """Recompute the stored progress as the weighted mean of the milestones' progress (None without any)."""
-        totals = self.milestones.aggregate(weighted=Sum(F("progress") * F("weight")), weights=Sum("weight"))
-        weights = totals["weights"]
+    def refresh_summary(self):
+        """Recompute the stored milestone figures: counts, open due dates and the weighted mean progress."""
+        rows = self.milestones.values_list("status", "progress", "weight", "effective_due_on")
+        summary = self.summarise(rows)
+        for name, value in summary.items():
+            setattr(self, name, value)
+        Commitment.objects.filter(pk=self.pk).update(**summary)
+
+    @staticmethod
+    def summarise(rows):
+        """The stored figures from the milestones' (status, progress, weight, due date in force)."""
+        rows = list(rows)
+        weights = sum(weight for _status, _progress, weight, _due in rows)
+        open_due = sorted(due for status, _progress, _weight, due in rows if status != Milestone.Status.COMPLETE)
+        progress = None  # no milestones: unknown, never 0
         if weights:
-            value = Decimal(totals["weighted"]) / Decimal(weights)
-            self.progress = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
-        else:
-            self.progress = None  # no milestones: unknown, never 0
-        Commitment.objects.filter(pk=self.pk).update(progress=self.progress)
+            weighted = sum(progress * weight for _status, progress, weight, _due in rows)
+            progress = (Decimal(weighted) / Decimal(weights)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return {
+            "milestone_count": len(rows),
+            "complete_count": sum(1 for status, *_rest in rows if status == Milestone.Status.COMPLETE),
+            "open_due_dates": [due.isoformat() for due in open_due],
+            "next_due_on": open_due[0] if open_due else None,
+            "progress": progress,
+        }
 
     @staticmethod
     def sources_of(rows):
@@ -281,12 +330,14 @@ class MilestoneQuerySet(models.QuerySet):
         return self.exclude(status=Milestone.Status.COMPLETE).filter(effective_due_on__lt=on)
 
     def for_commitment_page(self):
+        """What the commitment page shows per milestone: its latest report only (the history has its own page)."""
         from commitments.models.progress import ProgressUpdate  # progress.py imports this module
 
         return self.select_related("responsible").prefetch_related(
             models.Prefetch(
                 "updates",
-                queryset=ProgressUpdate.objects.prefetch_related("evidence"),
+                queryset=ProgressUpdate.objects.latest_per_milestone().prefetch_related("evidence"),
+                to_attr="latest_updates",
             ),
             *self.page_prefetches,
         )
@@ -390,7 +441,7 @@ class Milestone(Versioned):
     def save(self, *args, **kwargs):
         self.effective_due_on = self.revised_due_on or self.due_on
         super().save(*args, **kwargs)
-        self.commitment.refresh_progress()
+        self.commitment.refresh_summary()
 
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#hito-{self.order}"
@@ -398,7 +449,7 @@ class Milestone(Versioned):
     def delete(self, *args, **kwargs):
         commitment = self.commitment
         result = super().delete(*args, **kwargs)
-        commitment.refresh_progress()
+        commitment.refresh_summary()
         return result
 
     def clean(self):
@@ -490,4 +541,4 @@ class Milestone(Versioned):
             completed_on=self.completed_on,
         )
         self.version += 1
-        self.commitment.refresh_progress()
+        self.commitment.refresh_summary()

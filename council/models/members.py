@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -29,15 +30,21 @@ class CouncilMemberQuerySet(models.QuerySet):
         from council.models.sessions import Attendance, Session  # sessions.py imports this module
 
         on = on or today()
-        window = Q(
-            attendances__session__status=Session.Status.HELD,
-            attendances__session__scheduled_on__gt=on - datetime.timedelta(days=365),
-            attendances__session__scheduled_on__lte=on,
-        )
-        attended = window & Q(attendances__status__in=Attendance.COUNTS_FOR_QUORUM)
+        # The window is in the join: per member, only the attendance rows of sessions held in those 12 months are
+        # counted, instead of joining every attendance row and filtering inside COUNT.
+        recent = Attendance.objects.filter(
+            member=OuterRef("pk"),
+            session__status=Session.Status.HELD,
+            session__scheduled_on__gt=on - datetime.timedelta(days=365),
+            session__scheduled_on__lte=on,
+        ).order_by()
+
+        def count(rows):
+            return Coalesce(Subquery(rows.values("member").annotate(n=Count("pk")).values("n")), 0)
+
         return self.annotate(
-            sessions_recorded=Count("attendances", filter=window),
-            sessions_attended=Count("attendances", filter=attended),
+            sessions_recorded=count(recent),
+            sessions_attended=count(recent.filter(status__in=Attendance.COUNTS_FOR_QUORUM)),
         ).annotate(
             attendance_rate=models.Case(
                 models.When(sessions_recorded=0, then=None),

@@ -2,7 +2,8 @@
 
 import re
 import secrets
-import unicodedata
+
+from commitments.search import normalize_text  # noqa: F401 (re-exported: the search normalisation is shared)
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper cannot be mistaken. 31 symbols, 9 of them give
 # 44.6 bits from `secrets`, comfortably above the 40 bits a guessing attack would have to beat.
@@ -13,12 +14,6 @@ CODE_GROUP = 3
 
 # Bump whenever the privacy notice shown beside the consent checkbox changes: each consent keeps its version.
 CONSENT_VERSION = "2026-11-v1"
-
-
-def normalize_text(text):
-    """Lower-case `text` and strip its accents, so that "Participación" and "participacion" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def format_code(raw):

@@ -1,9 +1,9 @@
 """Proposals, the moderation queue and the status history; the moderation role table."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, OgpValue
+from commitments.search import build_search_text, text_search
 from commitments.versioning import Versioned
 from proposals.models.calls import Call
-from proposals.models.codes import new_tracking_code, normalize_text
+from proposals.models.codes import new_tracking_code
 from proposals.models.places import Parish, ZonalAdministration
 
 MODERATION_GROUP = "Moderación de propuestas"
@@ -48,7 +49,7 @@ class ProposalQuerySet(models.QuerySet):
 
     def for_list(self):
         # The response is read: a list shows a closing status only beside its reasoned response.
-        return self.select_related("call", "zone", "parish").defer("problem", "solution", "search_text")
+        return self.select_related("call", "zone", "parish").defer("problem", "solution", *Proposal.UNSHOWN_FIELDS)
 
     def for_detail(self):
         return self.select_related("call", "zone", "parish", "duplicate_of").prefetch_related(
@@ -72,7 +73,7 @@ class ProposalQuerySet(models.QuerySet):
         return (
             self.exclude(status__in=Proposal.CLOSED_STATUSES)
             .filter(response="")
-            .defer("problem", "solution", "search_text")
+            .defer("problem", "solution", *Proposal.UNSHOWN_FIELDS)
             .order_by("created_at", "pk")
         )
 
@@ -81,22 +82,7 @@ class ProposalQuerySet(models.QuerySet):
 
     def search(self, query):
         """Search title, problem and solution ignoring case and accents; best matches first on PostgreSQL."""
-        words = normalize_text(query).split()
-        if not words:
-            return self
-        if connection.vendor == "postgresql":
-            search_query = SearchQuery(" ".join(words), config="spanish", search_type="websearch")
-            vector = SearchVector("search_text", config="spanish")
-            return (
-                self.annotate(rank=SearchRank(vector, search_query))
-                .alias(document=vector)
-                .filter(document=search_query)
-                .order_by("-rank", "-created_at", "-pk")
-            )
-        queryset = self
-        for word in words:
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return text_search(self, query, recent=("-created_at", "-pk"))
 
 
 def can_moderate(user):
@@ -145,15 +131,18 @@ class Proposal(Versioned):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     # Lower-case copy of title, problem and solution, also without accents, kept by save(): the search runs on it.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # On PostgreSQL a trigger keeps the Spanish text-search vector of search_text (migration 0007): searches rank it.
+    search_vector = SearchVectorField(null=True, editable=False)
     # The random token of the public form that sent it: the same form sent twice is stored once. Only the browser
     # that was served the form knows it; empty for proposals entered by staff.
     submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
-    conflict_ignored_fields = ("search_text",)
+    conflict_ignored_fields = ("search_text", "search_vector")
+    UNSHOWN_FIELDS = ["search_text", "search_vector"]
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "submission_token"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector", "submission_token"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -165,7 +154,7 @@ class Proposal(Versioned):
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="proposal_status_created"),
-            # On PostgreSQL a GIN index on the Spanish text-search vector is added by migration 0002.
+            # On PostgreSQL a GIN index on the stored text-search vector is added by migration 0007.
         ]
 
     def __str__(self):
@@ -204,14 +193,8 @@ class Proposal(Versioned):
             )
 
     def build_search_text(self):
-        """The text without accents (what any query is reduced to), then with them where they differ.
-
-        PostgreSQL's Spanish stemmer only recognises suffixes such as "-ación" with their accent, so the
-        accented copy lets "participaciones" find "participación" while the plain copy lets "participacion" do.
-        """
-        text = f"{self.title}\n{self.problem}\n{self.solution}".casefold()
-        plain = normalize_text(text)
-        return plain if plain == text else f"{plain}\n{text}"
+        """Title, problem and solution without accents, then with them (see commitments.search)."""
+        return build_search_text(self.title, self.problem, self.solution)
 
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES

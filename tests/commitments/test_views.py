@@ -34,6 +34,9 @@ QUERY_BUDGET = {
     "/instituciones/demo-sivd/": 5,
     "/en/compromisos/ECQTO0005/": 4,
     "/en/compromisos/DEMOQ0002/": 7,
+    "/compromisos/?q=participacion": 5,  # accent-free search: the same queries as the plain list
+    "/compromisos/DEMOQ0001/hitos/1/historial/": 3,  # the milestone, its reports, their evidence
+    "/en/compromisos/DEMOQ0002/hitos/3/historial/": 3,
 }
 
 
