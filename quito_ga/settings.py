@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quito_ga.context_processors.demo_notice",
+                "quito_ga.context_processors.participation",
             ],
         },
     },
