@@ -1,5 +1,6 @@
 """The portal explains its words: a glossary page, “?” links where terms first appear, one status vocabulary."""
 
+import itertools
 import re
 
 import pytest
@@ -101,4 +102,4 @@ def test_commitment_list_says_which_plan_each_card_belongs_to_without_skipping_h
     assert content.index("Segundo plan") < content.index(second.code)
     page = client.get("/compromisos/").content.decode()
     levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page[page.index("<main") :])]
-    assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:], strict=False))
+    assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(levels))
