@@ -381,7 +381,7 @@ def test_home_shows_the_plan_in_force_as_current_while_today_is_in_its_period(cl
     monkeypatch.setattr("commitments.models.today", lambda: datetime.date(2023, 3, 15))
     content = page(client, "/")
     assert "Avance del plan vigente" in content and "plan vigente</span>" in content
-    assert "En implementación" in content
+    assert "En curso" in content
 
 
 def test_institution_page_names_the_plans_it_leads_with_their_sources(client, real_data):
