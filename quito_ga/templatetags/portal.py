@@ -208,7 +208,7 @@ def status_badge(status, choices=None):
     if status in (None, ""):
         return ""
     member = choices(status) if choices is not None else status
-    return format_html('<span class="badge badge--{}">{}</span>', getattr(member, "tone", "neutral"), member.label)
+    return format_html('<span class="badge badge--{}">{}</span>', member.tone, member.label)
 
 
 @register.simple_tag
