@@ -152,7 +152,7 @@ def test_public_page_never_shows_a_closing_without_its_response(client):
     assert "En revisión" in content
     listing = client.get("/propuestas/").content.decode()
     assert proposal.title in listing
-    assert 'badge--proposal-under_review">En revisión<' in listing and "badge--proposal-not_accepted" not in listing
+    assert 'badge--info">En revisión<' in listing and "No aceptada" not in listing
 
 
 def test_public_page_shows_the_closing_with_its_response(client):
@@ -182,3 +182,13 @@ def test_the_public_status_filter_agrees_with_the_badges(client):
     assert answered.title in not_accepted and legacy.title not in not_accepted
     under_review = client.get("/propuestas/", {"status": "under_review"}).content.decode()
     assert legacy.title in under_review and answered.title not in under_review
+
+
+def test_a_public_duplicate_never_shows_the_code_of_a_hidden_original(client):
+    original = ProposalFactory(is_hidden=True, hidden_reason="Contiene datos personales.")
+    proposal = ProposalFactory(response=RESPONSE)
+    proposal.change_status(status=Status.DUPLICATE, duplicate_of=original)
+    content = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Duplica una propuesta que no es pública." in content
+    assert original.code not in content
+    assert original.get_absolute_url() not in content

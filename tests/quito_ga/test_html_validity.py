@@ -51,6 +51,8 @@ def _page_paths():
         Commitment.objects.filter(is_demo=True).order_by("code").first().get_absolute_url(),
         "/consejo/",
         "/consejo/sesiones/",
+        "/consejo/acuerdos/",
+        "/consejo/acuerdos/?overdue=true",
         session.get_absolute_url(),
         "/propuestas/",
         proposal.get_absolute_url(),
