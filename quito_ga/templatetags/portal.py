@@ -151,6 +151,11 @@ def absolute_url(path):
     return absolute(str(path))
 
 
+def _public_path(request):
+    # "//evil.example/" is a path to the server but reads as another site: one leading slash only.
+    return "/" + request.path.lstrip("/\\")
+
+
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
     """The page's public address: its path plus the page number if any, other query parameters dropped."""
@@ -159,7 +164,7 @@ def canonical_url(context):
         return absolute("/")
     page = request.GET.get("page", "")
     query = f"?page={page}" if page.isdigit() and page != "1" else ""
-    return absolute(request.path + query)
+    return absolute(_public_path(request) + query)
 
 
 @register.simple_tag(takes_context=True)
@@ -168,8 +173,9 @@ def alternate_url(context, language_code):
     request = context.get("request")
     if request is None:
         return absolute("/" if language_code == "es" else f"/{language_code}/")
-    url = translate_url(request.path, language_code)
-    if url == request.path and language_code != context.get("LANGUAGE_CODE"):
+    path = _public_path(request)
+    url = translate_url(path, language_code)
+    if url == path and language_code != context.get("LANGUAGE_CODE"):
         url = "/" if language_code == "es" else f"/{language_code}/"
     page = request.GET.get("page", "")
     return absolute(url + (f"?page={page}" if page.isdigit() and page != "1" else ""))
