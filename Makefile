@@ -87,8 +87,14 @@ _serve:
 	$(VENV)/bin/gunicorn quito_ga.wsgi --bind 127.0.0.1:$(PORT) --workers $(GUNICORN_WORKERS) \
 	  --threads $(GUNICORN_THREADS) --access-logfile - --forwarded-allow-ips 127.0.0.1
 
+# The Nu HTML checker (vnu.jar, from npm's vnu-jar) that tests/quito_ga/test_html_validity.py runs with Java.
+# --ignore-scripts: the package's install script would only download a Java runtime; Debian's is used instead.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@; \
+	  else echo "npm is not installed: the HTML validity test is skipped (it may not be in CI)"; fi
+
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-that-is-long-enough-for-django-checks-0123456789
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
@@ -105,7 +111,7 @@ messages: $(VENV)/.installed-dev
 	$(MANAGE) makemessages -l es -l en --ignore=.venv --ignore=staticfiles --no-obsolete
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules
 
 # Every public page against the stack's floor at 1x and 100x data (needs DATABASE_URL and wrk).
 bench: export DJANGO_SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz

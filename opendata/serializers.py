@@ -4,6 +4,8 @@ Every field carries a translatable `help_text`: /datos/ shows it as the column's
 schema as the field's description. Personal data has no field here, so it cannot leak into any output.
 """
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -26,6 +28,18 @@ class PageField(serializers.CharField):
 
 def help_texts(**texts):
     return {name: {"help_text": text} for name, text in texts.items()}
+
+
+def _values(choices, exclude):
+    return ", ".join(f"{member.value} ({member.label})" for member in choices if member.value not in exclude)
+
+
+def status_help(choices, text="", exclude=()):
+    """A status column's meaning: its codes with the names the pages show, read from the model's choices."""
+    values = lazy(_values, str)(choices, exclude)
+    if not text:
+        return format_lazy("{} {}.", _("Values:"), values)
+    return format_lazy("{} {} {}.", text, _("Values:"), values)
 
 
 DEMO_HELP = _("True for fictional demonstration data.")
@@ -108,7 +122,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             title_en=_("Title in English, if published."),
             period=_("Period as published."),
             submitted_on=_("Date the plan was submitted to OGP."),
-            status=_("upcoming, implementation, finished or no_data: derived from the sourced period and today."),
+            status=status_help(ActionPlan.Status, _("Derived from the sourced period and today.")),
             is_current=_("True for the plan in force."),
             summary=_("Summary, in Spanish."),
             summary_en=_("Summary in English."),
@@ -133,7 +147,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
     )
     status = KnownStatusField(
         read_only=True, allow_null=True,
-        help_text=_("not_started, on_track, delayed or complete, derived from the milestones; null when unknown."),
+        help_text=status_help(
+            Commitment.Status, _("Derived from the milestones; null when unknown."), exclude=["no_data"]
+        ),
     )  # fmt: skip
     progress = serializers.DecimalField(
         max_digits=4, decimal_places=1, read_only=True, allow_null=True,
@@ -209,7 +225,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             weight=_("Relative weight in the commitment's progress."),
             means_of_verification=_("How progress is verified."),
             progress=_("Current progress in %, from the latest report."),
-            status=_("not_started, in_progress or complete, from the latest report."),
+            status=status_help(Milestone.Status, _("From the latest report.")),
             last_reported_on=_("Date of the latest report."),
             completed_on=_("Date it was reported complete."),
             is_demo=DEMO_HELP,
@@ -240,7 +256,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             id=_("Stable identifier of the report."),
             reported_on=_("Date of the report."),
             progress=_("Progress reported, in %."),
-            status=_("Status reported."),
+            status=status_help(ProgressUpdate.Status, _("Status reported.")),
             note=_("Public note of the report."),
         )
 
@@ -330,7 +346,7 @@ class SessionSerializer(serializers.ModelSerializer):
             scheduled_on=_("Date of the session."),
             place=_("Where it meets."),
             online_url=_("Link to follow it online."),
-            status=_("convened, held or suspended."),
+            status=status_help(Session.Status),
             convened_on=_("Date it was convened."),
             is_demo=DEMO_HELP,
         )
@@ -386,7 +402,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             number=_("Number of the agreement within its session."),
             text=_("What was agreed."),
             due_on=_("Due date, if any."),
-            status=_("pending, in_progress, done or dropped."),
+            status=status_help(Agreement.Status),
             follow_up_notes=_("Notes on its follow-up."),
         )
 
@@ -462,7 +478,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             problem=_("The problem described."),
             solution=_("The proposed solution."),
             topic=_("OGP value closest to the proposal."),
-            status=_("received, under_review, accepted, incorporated, not_accepted, duplicate or withdrawn."),
+            status=status_help(Proposal.Status),
             response=_("The municipality's reasoned response."),
             responded_at=_("When it was answered."),
             created_at=_("When it was received."),

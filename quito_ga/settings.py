@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quito_ga.context_processors.demo_notice",
+                "quito_ga.context_processors.participation",
             ],
         },
     },
@@ -299,7 +300,7 @@ REPOSITORY_DOWNLOADS_PER_PROCESS = int(os.environ.get("DJANGO_REPOSITORY_DOWNLOA
 # Password of the demonstration accounts created by seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
 
-# Where the portal is reached from outside, for the links in emails.
+# Where the portal is reached from outside: links in emails, canonical and hreflang addresses, share cards.
 PORTAL_URL = os.environ.get("DJANGO_PORTAL_URL", "http://127.0.0.1:8000")
 
 # Citizen proposals: how long the contact data of a closed proposal is kept before purge_personal_data

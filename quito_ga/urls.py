@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
+    path("glosario/", views.glossary, name="glossary"),
     path("admin/", admin.site.urls),
     path("", include("commitments.urls")),
     path("consejo/", include("council.urls")),

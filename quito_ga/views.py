@@ -5,10 +5,14 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from commitments.models import ActionPlan, Commitment, ProgressUpdate
+from council.models import Agreement, MilestoneReview, Minutes, Session
+from proposals.models import Proposal
+from quito_ga.glossary import TERMS
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +22,22 @@ def home(request):
     commitments = Commitment.objects.for_list().filter(plan=plan) if plan else Commitment.objects.none()
     updates = ProgressUpdate.objects.latest_first().select_related("milestone__commitment__plan")[:6]
     return render(request, "home.html", {"plan": plan, "commitments": commitments, "latest_updates": updates})
+
+
+# The status names each kind of record uses, listed on the glossary from the models' own choices.
+STATUS_VOCABULARIES = [
+    (_("Action plans"), ActionPlan.Status),
+    (_("Commitments and milestones"), Commitment.Status),
+    (_("Citizen proposals"), Proposal.Status),
+    (_("Council sessions"), Session.Status),
+    (_("Minutes"), Minutes.Status),
+    (_("Council agreements"), Agreement.Status),
+    (_("Council verification"), MilestoneReview.Outcome),
+]
+
+
+def glossary(request):
+    return render(request, "glossary.html", {"terms": TERMS, "vocabularies": STATUS_VOCABULARIES})
 
 
 @never_cache

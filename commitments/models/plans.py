@@ -107,9 +107,19 @@ class ActionPlanQuerySet(models.QuerySet):
 class ActionPlan(Bilingual):
     class Status(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
-        IMPLEMENTATION = "implementation", _("In implementation")
+        IMPLEMENTATION = "implementation", _("In progress")
         FINISHED = "finished", _("Finished")
         NO_DATA = "no_data", _("No data")
+
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {
+                "upcoming": "neutral",
+                "implementation": "info",
+                "finished": "neutral",
+                "no_data": "neutral",
+            }[self.value]
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=300)

@@ -101,9 +101,20 @@ class Commitment(Bilingual):
     class Status(models.TextChoices):
         NO_DATA = "no_data", _("No data")
         NOT_STARTED = "not_started", _("Not started")
-        ON_TRACK = "on_track", _("On track")
+        ON_TRACK = "on_track", _("In progress")
         DELAYED = "delayed", _("Delayed")
         COMPLETE = "complete", _("Complete")
+
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {
+                "no_data": "neutral",
+                "not_started": "neutral",
+                "on_track": "info",
+                "delayed": "bad",
+                "complete": "ok",
+            }[self.value]
 
     class Verifiability(models.TextChoices):
         VERIFIABLE = "verifiable", _("Verifiable")
@@ -389,6 +400,11 @@ class Milestone(Versioned):
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETE = "complete", _("Complete")
 
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {"not_started": "neutral", "in_progress": "info", "complete": "ok"}[self.value]
+
     commitment = models.ForeignKey(Commitment, models.CASCADE, related_name="milestones", verbose_name=_("commitment"))
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=300)
@@ -482,8 +498,9 @@ class Milestone(Versioned):
     def display_status(self, on=None):
         """The status shown to citizens: delayed wins over in progress / not started."""
         if self.is_delayed(on):
-            return "delayed", _("Delayed")
-        return self.status, self.get_status_display()
+            return Commitment.Status.DELAYED, Commitment.Status.DELAYED.label
+        status = self.Status(self.status)
+        return status, status.label
 
     def has_evidence(self):
         from commitments.models.progress import Evidence  # progress.py imports this module

@@ -60,6 +60,11 @@ class Minutes(Versioned):
         APPROVED = "approved", _("Approved")
         PUBLISHED = "published", _("Published")
 
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {"draft": "neutral", "approved": "info", "published": "ok"}[self.value]
+
     session = models.OneToOneField(Session, models.CASCADE, related_name="minutes", verbose_name=_("session"))
     text = models.TextField(_("text"), help_text=_("Markdown: paragraphs, lists, **bold**, *italics*, tables."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
@@ -274,6 +279,11 @@ class Agreement(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {"pending": "neutral", "in_progress": "info", "done": "ok", "dropped": "neutral"}[self.value]
+
     OPEN_STATUSES = [Status.PENDING, Status.IN_PROGRESS]
 
     session = models.ForeignKey(Session, models.CASCADE, related_name="agreements", verbose_name=_("session"))
@@ -342,6 +352,11 @@ class MilestoneReview(models.Model):
         VERIFIED = "verified", _("Verified")
         OBSERVATIONS = "observations", _("Verified with observations")
         NOT_VERIFIED = "not_verified", _("Not verified")
+
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {"verified": "ok", "observations": "warn", "not_verified": "bad"}[self.value]
 
     session = models.ForeignKey(Session, models.CASCADE, related_name="reviews", verbose_name=_("session"))
     milestone = models.ForeignKey(

@@ -114,6 +114,11 @@ class Session(Versioned):
         HELD = "held", _("Held")
         SUSPENDED = "suspended", _("Suspended")
 
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {"convened": "info", "held": "ok", "suspended": "neutral"}[self.value]
+
     number = models.PositiveIntegerField(_("number"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
     scheduled_on = models.DateField(_("date"), db_index=True)

@@ -99,6 +99,19 @@ class Proposal(Versioned):
         DUPLICATE = "duplicate", _("Duplicate of another proposal")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+        @property
+        def tone(self):
+            """The colour of this status's badge, the same on every page (see the glossary)."""
+            return {
+                "received": "neutral",
+                "under_review": "info",
+                "accepted": "ok",
+                "incorporated": "ok",
+                "not_accepted": "neutral",
+                "duplicate": "neutral",
+                "withdrawn": "neutral",
+            }[self.value]
+
     CLOSED_STATUSES = (Status.INCORPORATED, Status.NOT_ACCEPTED, Status.DUPLICATE, Status.WITHDRAWN)
 
     code = models.CharField(_("tracking code"), max_length=20, unique=True, editable=False)

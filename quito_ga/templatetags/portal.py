@@ -1,12 +1,22 @@
+import datetime
+import html
+import json
+
 from django import template
-from django.urls import translate_url
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse, translate_url
 from django.utils.dateformat import format as date_machine_format
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import normalize_newlines
+from django.utils.text import Truncator, normalize_newlines
+from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from quito_ga.glossary import TERMS_BY_ANCHOR
 
 register = template.Library()
 
@@ -93,3 +103,170 @@ def is_url(text):
 def spanish(text):
     """Mark text that only exists in Spanish (milestones, notes) when the page is in another language."""
     return _marked(text, "es", "span", conditional_escape(text))
+
+
+@register.filter
+def machine_datetime(value):
+    """Format a datetime for `<time datetime>`: local time to the second, as the HTML standard accepts."""
+    if not value:
+        return ""
+    return localtime(value).replace(microsecond=0).isoformat()
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name, limit):
+        self.nodelist, self.name, self.limit = nodelist, name, limit
+
+    def render(self, context):
+        text = " ".join(html.unescape(strip_tags(self.nodelist.render(context))).split())
+        if self.limit and len(text) > self.limit:
+            text = Truncator(text).chars(self.limit)
+        context[self.name] = text
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """Render a block once as plain text (tags stripped, spaces collapsed) into a variable: `{% capture x 160 %}`.
+
+    The head shows the same title and description in `<title>`, the description and the share cards.
+    """
+    bits = token.split_contents()
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError("{% capture name [max_chars] %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1], int(bits[2]) if len(bits) == 3 else None)
+
+
+def absolute(path):
+    """The public address of a path, from the configured `PORTAL_URL` (never from the request's Host header)."""
+    if path.startswith(("https://", "http://")):
+        return path
+    return settings.PORTAL_URL.rstrip("/") + path
+
+
+@register.simple_tag
+def absolute_url(path):
+    return absolute(str(path))
+
+
+def _public_path(request):
+    # "//evil.example/" is a path to the server but reads as another site: one leading slash only.
+    return "/" + request.path.lstrip("/\\")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's public address: its path plus the page number if any, other query parameters dropped."""
+    request = context.get("request")
+    if request is None:
+        return absolute("/")
+    page = request.GET.get("page", "")
+    query = f"?page={page}" if page.isdigit() and page != "1" else ""
+    return absolute(_public_path(request) + query)
+
+
+@register.simple_tag(takes_context=True)
+def alternate_url(context, language_code):
+    """The absolute address of this page in another language, without query parameters other than the page."""
+    request = context.get("request")
+    if request is None:
+        return absolute("/" if language_code == "es" else f"/{language_code}/")
+    path = _public_path(request)
+    url = translate_url(path, language_code)
+    if url == path and language_code != context.get("LANGUAGE_CODE"):
+        url = "/" if language_code == "es" else f"/{language_code}/"
+    page = request.GET.get("page", "")
+    return absolute(url + (f"?page={page}" if page.isdigit() and page != "1" else ""))
+
+
+JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """A schema.org JSON-LD block, escaped like `json_script` so no text can close the script element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_LD_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def glossary_link(anchor):
+    """A small “?” link to a term's definition in the glossary, its definition also shown on hover."""
+    term, definition = TERMS_BY_ANCHOR[anchor]
+    return format_html(
+        '<a class="glossary-link" href="{}#{}" title="{}"><span aria-hidden="true">?</span>'
+        '<span class="visually-hidden">{}</span></a>',
+        reverse("glossary"),
+        anchor,
+        definition,
+        _("What does “%(term)s” mean?") % {"term": term},
+    )
+
+
+@register.simple_tag
+def status_badge(status, choices=None):
+    """A status in the portal's one vocabulary: its model's label, in the colour its `tone` gives.
+
+    `status` is a choices member, or a stored value given with its choices (`{% status_badge s.status s.Status %}`).
+    """
+    if status in (None, ""):
+        return ""
+    member = choices(status) if choices is not None else status
+    return format_html('<span class="badge badge--{}">{}</span>', member.tone, member.label)
+
+
+@register.simple_tag
+def organization_json_ld():
+    """schema.org data about who publishes the portal, for the home page."""
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "GovernmentOrganization",
+            "name": "Municipio del Distrito Metropolitano de Quito",
+            "alternateName": "Gobierno Abierto Quito",
+            "url": absolute("/"),
+            "logo": absolute(static("img/og-default.png")),
+            "areaServed": {"@type": "City", "name": "Quito"},
+            "sameAs": ["https://www.opengovpartnership.org/members/quito-ecuador/"],
+        }
+    )
+
+
+EVENT_STATUSES = {"suspended": "https://schema.org/EventPostponed"}
+
+
+@register.simple_tag
+def session_json_ld(session):
+    """schema.org `Event` data for a council session (its date, time, place or online link)."""
+    zone = get_current_timezone()
+    starts = datetime.datetime.combine(session.scheduled_on, session.starts_at, tzinfo=zone)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": str(session.title),
+        "startDate": starts.isoformat(),
+        "eventStatus": EVENT_STATUSES.get(session.status, "https://schema.org/EventScheduled"),
+        "url": absolute(session.get_absolute_url()),
+        "organizer": {"@type": "Organization", "name": "Consejo Consultivo de Gobierno Abierto"},
+    }
+    if session.ends_at:
+        data["endDate"] = datetime.datetime.combine(session.scheduled_on, session.ends_at, tzinfo=zone).isoformat()
+    locations = []
+    if session.place:
+        locations.append({"@type": "Place", "name": session.place, "address": session.place})
+    if session.online_url:
+        locations.append({"@type": "VirtualLocation", "url": session.online_url})
+    if locations:
+        data["location"] = locations if len(locations) > 1 else locations[0]
+        mode = "Mixed" if len(locations) > 1 else ("Online" if session.online_url else "Offline")
+        data["eventAttendanceMode"] = f"https://schema.org/{mode}EventAttendanceMode"
+    return json_ld(data)
+
+
+@register.filter
+def in_page_language(obj, field):
+    """A bilingual field's text only if it exists in the page's language (for meta descriptions), else ""."""
+    text, language = obj.localized(field)
+    return text if language == (get_language() or "es")[:2] else ""

@@ -152,7 +152,7 @@ def test_public_page_never_shows_a_closing_without_its_response(client):
     assert "En revisión" in content
     listing = client.get("/propuestas/").content.decode()
     assert proposal.title in listing
-    assert 'badge--proposal-under_review">En revisión<' in listing and "badge--proposal-not_accepted" not in listing
+    assert 'badge--info">En revisión<' in listing and '">No aceptada</span>' not in listing
 
 
 def test_public_page_shows_the_closing_with_its_response(client):

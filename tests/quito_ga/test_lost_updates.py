@@ -224,7 +224,7 @@ def test_a_progress_report_from_a_form_opened_before_anothers_report_is_refused(
     errors = errors_of(response)
     assert STALE in errors[0] and "(hito)" in errors[0]
     assert "Cambió mientras tanto: avances; ahora es «30»." in errors
-    assert "Cambió mientras tanto: estado; ahora es «En ejecución»." in errors
+    assert "Cambió mientras tanto: estado; ahora es «En curso»." in errors
     assert current_input(response, "note") == "Avance de B"
     assert list(ProgressUpdate.objects.values_list("progress", "note")) == [(30, "Avance de A")]
     milestone.refresh_from_db()
