@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "quito_ga.middleware.RequestIdMiddleware",
+    # Sets request.client_ip (behind DJANGO_PROXY_COUNT trusted proxies) and request.client_network (IPv6 per /64).
+    "ratelimits.middleware.ClientIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
