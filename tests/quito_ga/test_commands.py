@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 import commitments.loaders
@@ -44,7 +45,8 @@ def test_load_quito_plan_passes_the_parsed_files_to_each_app_in_order(monkeypatc
         ("council", (data,), {}),
         ("proposals", (data, parishes), {}),
     ]
-    assert "Commitments: cargado" in out.getvalue()
+    for label in ("commitments", "council", "proposals"):  # each line named after its app, in the active language
+        assert f"{apps.get_app_config(label).verbose_name}: cargado" in out.getvalue()
 
 
 def test_seed_demo_seeds_each_app_in_dependency_order(monkeypatch, settings):
