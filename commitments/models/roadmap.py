@@ -54,15 +54,18 @@ class CommitmentQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("plan", "lead").with_progress_summary().order_by("plan__number", "code")
 
-    def for_page(self):
-        """Everything the commitment page shows, in a fixed number of queries."""
+    def for_page(self, milestone_prefetches=()):
+        """Everything the commitment page shows, in a fixed number of queries.
+
+        `milestone_prefetches`: what other apps show per milestone, registered in `commitments/extensions.py` (the
+        council's latest review); the page's view passes them, one query each."""
         return (
             self.published()
             .select_related("plan", "lead")
             .prefetch_related(
                 "ogp_values",
                 "co_responsible",
-                models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page()),
+                models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page(*milestone_prefetches)),
             )
             .with_progress_summary()
         )
@@ -273,14 +276,11 @@ NO_REPORT_DAYS = 60
 
 
 class MilestoneQuerySet(models.QuerySet):
-    # Other apps add what the commitment page shows per milestone (the council's reviews) from AppConfig.ready().
-    page_prefetches = []
-
     def delayed(self, on=None):
         on = on or today()
         return self.exclude(status=Milestone.Status.COMPLETE).filter(effective_due_on__lt=on)
 
-    def for_commitment_page(self):
+    def for_commitment_page(self, *extra_prefetches):
         from commitments.models.progress import ProgressUpdate  # progress.py imports this module
 
         return self.select_related("responsible").prefetch_related(
@@ -288,7 +288,7 @@ class MilestoneQuerySet(models.QuerySet):
                 "updates",
                 queryset=ProgressUpdate.objects.prefetch_related("evidence"),
             ),
-            *self.page_prefetches,
+            *extra_prefetches,
         )
 
     def editable_by(self, user):
