@@ -91,6 +91,7 @@ test: export DJANGO_SECRET_KEY ?= test-only-secret-key-that-is-long-enough-for-d
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djade --check $$(find templates -name '*.html')
 	$(MANAGE) makemigrations --check --dry-run
 	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
 	$(MANAGE) collectstatic --noinput -v 0

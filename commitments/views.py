@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
+from commitments import extensions
 from commitments.forms import CommitmentFilter
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, today
 from commitments.search import SEARCH_RESULTS_LIMIT
@@ -59,7 +60,8 @@ class CommitmentDetailView(DetailView):
     slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return Commitment.objects.for_page()
+        # With what other apps show per milestone (the council's latest review): see commitments/extensions.py.
+        return Commitment.objects.for_page(milestone_prefetches=extensions.milestone_prefetches())
 
     def get_context_data(self, **kwargs):
         milestones = list(self.object.milestones.all())

@@ -7,17 +7,17 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Advisory council")
 
     def ready(self):
-        # The commitment page shows each milestone's latest review; commitments must not import the council.
         from django.db.models import Prefetch
 
-        from commitments.models import MilestoneQuerySet
+        from commitments import extensions
         from council.models import MilestoneReview
 
-        if not any(getattr(p, "to_attr", None) == "council_reviews_shown" for p in MilestoneQuerySet.page_prefetches):
-            MilestoneQuerySet.page_prefetches.append(
-                Prefetch(
-                    "council_reviews",
-                    queryset=MilestoneReview.objects.public().latest_first().select_related("update"),
-                    to_attr="council_reviews_shown",
-                )
+        # The commitment page shows each milestone's latest council review (`milestone.council_reviews_shown` in
+        # commitments/commitment_detail.html). commitments imports no other app: this is its one registration.
+        extensions.add_milestone_prefetch(
+            Prefetch(
+                "council_reviews",
+                queryset=MilestoneReview.objects.public().latest_first().select_related("update"),
+                to_attr="council_reviews_shown",
             )
+        )

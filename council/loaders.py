@@ -7,6 +7,7 @@ import json
 import random
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Max
@@ -29,7 +30,6 @@ from council.models import (
     Session,
     role_table,
 )
-from quito_ga.management.commands.load_quito_plan import DATA_FILE
 
 SECTOR_BY_KIND = {
     Organization.Kind.ACADEMIA: CouncilMember.Sector.ACADEMIA,
@@ -79,7 +79,7 @@ PORTAL_TRANSLATIONS = {
 @functools.cache
 def council_facts():
     """What the data file says about the council, for its public page; the file is read once per process."""
-    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    data = json.loads(settings.PLAN_DATA_FILE.read_text(encoding="utf-8"))
     council, plan = data["advisory_council"], data["plan"]
     names = {item["key"]: item["name"] for item in data["organizations"]}
     sources = [*council["sources"], *(source for source in plan["sources"] if source not in council["sources"])]

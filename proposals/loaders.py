@@ -1,7 +1,6 @@
 """The zonal administrations and parishes from the sourced data files, and fictional proposals for the demo."""
 
 import datetime
-import json
 import random
 
 from django.apps import apps
@@ -27,7 +26,6 @@ from proposals.models import (
     ZonalAdministration,
     format_code,
 )
-from quito_ga.management.commands.load_quito_plan import DATA_FILE
 
 SEED = 20230214
 PERMANENT_CALL_TITLE = "Buzón permanente de propuestas ciudadanas (demostración)"
@@ -36,14 +34,14 @@ CO_CREATION_CALL_TITLE = "Co-creación del plan de demostración (demostración)
 DEMO_EMAIL_DOMAIN = "example.org"
 MODERATOR_USERNAME = "moderador"
 
-PARISHES_FILE = DATA_FILE.with_name("quito-parishes.json")
 KINDS = {"urbana": Parish.Kind.URBAN, "rural": Parish.Kind.RURAL}
 
 
-def load_plan_facts(data, parishes=None):
-    """Load the 9 zonal administrations and all 65 parishes, each with its sources and its uncertainty flags."""
-    if parishes is None:
-        parishes = json.loads(PARISHES_FILE.read_text(encoding="utf-8"))
+def load_plan_facts(data, parishes):
+    """Load the 9 zonal administrations and all 65 parishes, each with its sources and its uncertainty flags.
+
+    `data` is the plan file (its list of zones), `parishes` the parishes file, both parsed: load_quito_plan reads
+    them and passes them."""
     sources = {source["id"]: source for source in parishes["sources"]}
     described = parishes["zonal_administrations"]
     zone_count = 0
@@ -306,15 +304,18 @@ def _events(proposal, moderator):
     return events
 
 
-def seed_demo(*, scale, password):
-    """Add about 1,000 x scale fictional proposals in two demo calls, and the `moderador` account."""
+def seed_demo(*, scale, password, data, parishes):
+    """Add about 1,000 x scale fictional proposals in two demo calls, and the `moderador` account.
+
+    The proposals need the real zones and parishes: loaded from `data` and `parishes` (the parsed plan and
+    parishes files, as for load_plan_facts) if load_quito_plan has not run yet."""
     if demo_touches_real_rows():
         purge_demo()  # a demo seeded by an older version: rebuilt apart from the real plan
     moderator = _moderator(password)
     now = timezone.now()
     co_creation, permanent = _calls(now)
     if not ZonalAdministration.objects.exists():
-        load_plan_facts(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+        load_plan_facts(data, parishes)
     existing = Proposal.objects.filter(is_demo=True).count()
     wanted = 1000 * scale
     if existing < wanted:

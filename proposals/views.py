@@ -28,19 +28,22 @@ from proposals.models import (
     can_moderate,
     normalize_code,
 )
-from ratelimits.limits import attempt, client_network, release
+from ratelimits.limits import attempt, release
 
 ERASURE_MAX_AGE = 2 * 24 * 3600
 SESSION_CODE_KEY = "proposals:submitted-code"
 
 
 def within_limit(request, scope, limit):
-    """Count this request against the client's hourly limit for `scope`; False when it is over."""
-    return attempt(f"proposals:{scope}", client_network(request), limit)
+    """Count this request against the client's hourly limit for `scope`; False when it is over.
+
+    `request.client_network` (the address behind the trusted proxies, IPv6 per /64) is set by
+    `ratelimits.middleware.ClientIpMiddleware`."""
+    return attempt(f"proposals:{scope}", request.client_network, limit)
 
 
 def give_back(request, scope):
-    release(f"proposals:{scope}", client_network(request))
+    release(f"proposals:{scope}", request.client_network)
 
 
 def too_many(request, message):

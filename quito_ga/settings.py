@@ -40,6 +40,10 @@ if not SECRET_KEY:
 # How many reverse proxies (nginx, a load balancer) stand in front of the app servers and append to
 # X-Forwarded-For; 0 when gunicorn faces the clients directly. Rate limits and login lockouts use the address.
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+# The sourced facts (copies of ../shared/data): load_quito_plan passes them to each app's loaders, and the
+# council's public page quotes the plan file.
+PLAN_DATA_FILE = BASE_DIR / "quito_ga" / "data" / "quito-plan-2022-2023.json"
+PARISHES_DATA_FILE = BASE_DIR / "quito_ga" / "data" / "quito-parishes.json"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -73,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "quito_ga.middleware.RequestIdMiddleware",
+    # Sets request.client_ip (behind DJANGO_PROXY_COUNT trusted proxies) and request.client_network (IPv6 per /64).
+    "ratelimits.middleware.ClientIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Open data for the web: CORS on the data responses only, the licence as a Link header, and ETag/304 for every
     # GET (above the page cache, so cached pages answer 304 too).

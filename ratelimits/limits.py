@@ -30,9 +30,8 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def client_network(request):
+def client_network(address):
     """The unit a limit counts: an IPv4 address, or the /64 network of an IPv6 address (one subscriber's LAN)."""
-    address = client_ip(request)
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

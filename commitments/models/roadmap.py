@@ -60,8 +60,11 @@ class CommitmentQuerySet(models.QuerySet):
         ]
         Commitment.objects.bulk_update(commitments, Commitment.SUMMARY_FIELDS, batch_size=500)
 
-    def for_page(self):
-        """Everything the commitment page shows, in a fixed number of queries."""
+    def for_page(self, milestone_prefetches=()):
+        """Everything the commitment page shows, in a fixed number of queries.
+
+        `milestone_prefetches`: what other apps show per milestone, registered in `commitments/extensions.py` (the
+        council's latest review); the page's view passes them, one query each."""
         return (
             self.published()
             .select_related("plan", "lead")
@@ -69,7 +72,7 @@ class CommitmentQuerySet(models.QuerySet):
             .prefetch_related(
                 "ogp_values",
                 "co_responsible",
-                models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page()),
+                models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page(*milestone_prefetches)),
             )
         )
 
@@ -322,15 +325,13 @@ NO_REPORT_DAYS = 60
 
 
 class MilestoneQuerySet(models.QuerySet):
-    # Other apps add what the commitment page shows per milestone (the council's reviews) from AppConfig.ready().
-    page_prefetches = []
-
     def delayed(self, on=None):
         on = on or today()
         return self.exclude(status=Milestone.Status.COMPLETE).filter(effective_due_on__lt=on)
 
-    def for_commitment_page(self):
-        """What the commitment page shows per milestone: its latest report only (the history has its own page)."""
+    def for_commitment_page(self, *extra_prefetches):
+        """What the commitment page shows per milestone: its latest report only (the history has its own page),
+        plus what other apps registered (`extra_prefetches`)."""
         from commitments.models.progress import ProgressUpdate  # progress.py imports this module
 
         return self.select_related("responsible").prefetch_related(
@@ -339,7 +340,7 @@ class MilestoneQuerySet(models.QuerySet):
                 queryset=ProgressUpdate.objects.latest_per_milestone().prefetch_related("evidence"),
                 to_attr="latest_updates",
             ),
-            *self.page_prefetches,
+            *extra_prefetches,
         )
 
     def editable_by(self, user):

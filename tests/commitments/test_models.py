@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from commitments.models import (
@@ -14,7 +14,6 @@ from commitments.models import (
     Commitment,
     Evidence,
     Milestone,
-    MilestoneQuerySet,
     ProgressUpdate,
     validate_evidence_file,
 )
@@ -426,14 +425,6 @@ def test_editable_by_follows_the_roles():
     assert not Milestone.objects.editable_by(staff_user("sin_perfil", EDITOR_GROUP)).exists()
     assert not Milestone.objects.editable_by(staff_user("sin_grupo", None, own)).exists()
     assert set(Milestone.objects.editable_by(UserFactory(is_superuser=True))) == {led, co_led, foreign}
-
-
-def test_page_prefetches_hook_adds_prefetches_to_the_commitment_page(monkeypatch, django_assert_num_queries):
-    milestone = MilestoneFactory()
-    monkeypatch.setattr(MilestoneQuerySet, "page_prefetches", [models.Prefetch("responsible__staff")])
-    with django_assert_num_queries(6):  # commitment, values, co-responsible, milestones, updates, hooked staff
-        commitment = Commitment.objects.for_page().get(pk=milestone.commitment.pk)
-        [list(item.responsible.staff.all()) for item in commitment.milestones.all()]
 
 
 def test_models_describe_themselves():

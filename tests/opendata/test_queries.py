@@ -26,14 +26,14 @@ def test_query_counts_do_not_grow_with_the_data(client):
     call_command("load_quito_plan")
     call_command("seed_demo", scale=1)
     small = query_counts(client)
-    call_command("seed_demo", scale=20)
+    call_command("seed_demo", scale=3)
     large = query_counts(client)
     assert large == small
     assert max(small.values()) <= 12
 
     # The largest download streams in chunks of a thousand records: a few queries per chunk, never per row.
     rows = DATASETS_BY_SLUG["propuestas"].queryset().count()
-    assert rows > 10_000
+    assert rows > 2_000  # several chunks
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/datos/propuestas.csv")
         assert response.streaming

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from proposals.loaders import load_plan_facts
 from proposals.models import Call, Parish, Proposal, ProposerContact, StatusEvent, ZonalAdministration
-from quito_ga.management.commands.load_quito_plan import DATA_FILE
+from quito_ga.management.commands.load_quito_plan import DATA_FILE, PARISHES_FILE
 from tests.factories import CommitmentFactory
 from tests.proposals.factories import ProposerContactFactory
 
@@ -44,8 +44,9 @@ def test_purge_takes_the_number_of_days(capsys):
 
 def test_load_plan_facts_loads_the_nine_zones_and_all_65_parishes():
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    summary = load_plan_facts(data)
-    load_plan_facts(data)  # idempotent
+    parishes = json.loads(PARISHES_FILE.read_text(encoding="utf-8"))
+    summary = load_plan_facts(data, parishes)
+    load_plan_facts(data, parishes)  # idempotent
     assert ZonalAdministration.objects.count() == 9
     assert Parish.objects.count() == 65
     assert Parish.objects.get(name="Conocoto").zone.name == "Los Chillos"

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
-from proposals.loaders import PARISHES_FILE, load_plan_facts
+from proposals.loaders import load_plan_facts
 from proposals.models import Parish, ZonalAdministration
-from quito_ga.management.commands.load_quito_plan import DATA_FILE
+from quito_ga.management.commands.load_quito_plan import DATA_FILE, PARISHES_FILE
 from tests.proposals.factories import CallFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def parishes_file():
 
 
 @pytest.fixture
-def loaded():
-    load_plan_facts(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+def loaded(parishes_file):
+    load_plan_facts(json.loads(DATA_FILE.read_text(encoding="utf-8")), parishes_file)
 
 
 def zone_of(zone_name):

@@ -279,7 +279,7 @@ def test_role_homes_run_a_fixed_number_of_queries_whatever_the_data_size(client)
     UserFactory(username="raiz", is_staff=True, is_superuser=True)
     usernames = ["editor", "coordinador", "secretaria", "consejero", "moderador", "raiz"]
     small = home_query_counts(client, usernames)
-    call_command("seed_demo", scale=5)
+    call_command("seed_demo", scale=3)
     large = home_query_counts(client, usernames)
     assert large == small
     assert max(small.values()) <= 25, small

@@ -1,24 +1,26 @@
 import json
-from importlib import import_module
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import module_has_submodule
 
+import commitments.loaders
+import council.loaders
+import proposals.loaders
 from quito_ga.middleware import invalidate_page_cache
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "quito-plan-2022-2023.json"
+DATA_FILE = settings.PLAN_DATA_FILE
+PARISHES_FILE = settings.PARISHES_DATA_FILE
 
 
-def app_loaders(function_name):
-    """Yield each installed app's `loaders.<function_name>`, in INSTALLED_APPS order."""
-    for app_config in apps.get_app_configs():
-        if module_has_submodule(app_config.module, "loaders"):
-            function = getattr(import_module(f"{app_config.name}.loaders"), function_name, None)
-            if function is not None:
-                yield app_config, function
+def read_json(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def report(command, app_label, summary):
+    command.stdout.write(f"{apps.get_app_config(app_label).verbose_name}: {summary}")
 
 
 class Command(BaseCommand):
@@ -28,10 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, default=DATA_FILE, help="The sourced facts, as JSON.")
 
     def handle(self, *args, file, **options):
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data, parishes = read_json(file), read_json(PARISHES_FILE)
+        # Each app loads what it owns from the parsed files, in dependency order: the commitments app first (plans,
+        # institutions), then the council (its members belong to institutions), then the proposals' zones.
         with transaction.atomic():
-            for app_config, load in app_loaders("load_plan_facts"):
-                summary = load(data)
-                self.stdout.write(f"{app_config.verbose_name}: {summary}")
+            report(self, "commitments", commitments.loaders.load_plan_facts(data))
+            report(self, "council", council.loaders.load_plan_facts(data))
+            report(self, "proposals", proposals.loaders.load_plan_facts(data, parishes))
         invalidate_page_cache()
         self.stdout.write(self.style.SUCCESS("Quito's plan facts are loaded."))

@@ -3,7 +3,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from quito_ga.management.commands.load_quito_plan import app_loaders
+import commitments.loaders
+import council.loaders
+import opendata.loaders
+import proposals.loaders
+from quito_ga.management.commands.load_quito_plan import report
 from quito_ga.middleware import invalidate_page_cache
 
 
@@ -22,14 +26,17 @@ def remaining_demo_rows():
 class Command(BaseCommand):
     help = (
         "Remove every demonstration row, and only those, with the demo accounts and evidence files: each app's "
-        "loaders.purge_demo() in reverse INSTALLED_APPS order, in one transaction. The real record stays as it is."
+        "loaders.purge_demo() in reverse dependency order, in one transaction. The real record stays as it is."
     )
 
     def handle(self, *args, **options):
         try:
             with transaction.atomic():
-                for app_config, purge in reversed(list(app_loaders("purge_demo"))):
-                    self.stdout.write(f"{app_config.verbose_name}: {purge()}")
+                # Reverse dependency order: what points at demo rows goes before the rows it points at.
+                report(self, "opendata", opendata.loaders.purge_demo())
+                report(self, "proposals", proposals.loaders.purge_demo())
+                report(self, "council", council.loaders.purge_demo())
+                report(self, "commitments", commitments.loaders.purge_demo())
                 left = remaining_demo_rows()
                 if left:
                     raise CommandError(

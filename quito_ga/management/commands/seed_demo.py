@@ -2,7 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from quito_ga.management.commands.load_quito_plan import app_loaders
+import commitments.loaders
+import council.loaders
+import proposals.loaders
+from quito_ga.management.commands.load_quito_plan import DATA_FILE, PARISHES_FILE, read_json, report
 from quito_ga.middleware import invalidate_page_cache
 
 
@@ -22,11 +25,23 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("Set DEMO_PASSWORD to the password the demonstration accounts should get.")
         accounts = []
+        # In dependency order: the demo world's institutions, plans and commitments, then the council's sessions
+        # that review their milestones, then the proposals (incorporated into demo commitments, in the real zones).
+        seeds = [
+            ("commitments", lambda: commitments.loaders.seed_demo(scale=scale, password=password)),
+            ("council", lambda: council.loaders.seed_demo(scale=scale, password=password)),
+            (
+                "proposals",
+                lambda: proposals.loaders.seed_demo(
+                    scale=scale, password=password, data=read_json(DATA_FILE), parishes=read_json(PARISHES_FILE)
+                ),
+            ),
+        ]
         with transaction.atomic():
-            for app_config, seed in app_loaders("seed_demo"):
-                result = seed(scale=scale, password=password)
+            for app_label, seed in seeds:
+                result = seed()
                 accounts.extend(result.get("accounts", []))
-                self.stdout.write(f"{app_config.verbose_name}: {result.get('summary', '')}")
+                report(self, app_label, result.get("summary", ""))
         invalidate_page_cache()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS("Demonstration data is in place."))
         if accounts:
