@@ -93,3 +93,16 @@ def is_url(text):
 def spanish(text):
     """Mark text that only exists in Spanish (milestones, notes) when the page is in another language."""
     return _marked(text, "es", "span", conditional_escape(text))
+
+
+@register.filter
+def verified_count(milestones):
+    """How many of `milestones` the advisory council verified at its latest review of each (reads the prefetch
+    the council registers for the commitment page; None when no app registered it)."""
+    if not milestones or not all(hasattr(milestone, "council_reviews_shown") for milestone in milestones):
+        return None
+    return sum(
+        1
+        for milestone in milestones
+        if milestone.council_reviews_shown and milestone.council_reviews_shown[0].is_verified()
+    )
