@@ -13,9 +13,13 @@ council. So the council says what to fetch, and the page's view asks this regist
   which adds them to the milestones' prefetches: one query more per extension, whatever the data size.
 - `templates/commitments/commitment_detail.html` reads the attribute the prefetch names
   (`milestone.council_reviews_shown`) and shows nothing when no app registered it.
+
+Likewise `proposals/apps.py` registers, with `add_commitment_prefetch`, the citizen proposals that shaped the
+commitment (`commitment.proposals_shown`).
 """
 
 _milestone_prefetches = {}
+_commitment_prefetches = {}
 
 
 def add_milestone_prefetch(prefetch):
@@ -31,3 +35,14 @@ def add_milestone_prefetch(prefetch):
 def milestone_prefetches():
     """The registered prefetches, in the order they were first registered."""
     return list(_milestone_prefetches.values())
+
+
+def add_commitment_prefetch(prefetch):
+    """Fetch `prefetch` (a `Prefetch` on Commitment with a `to_attr`) with the commitment the page shows."""
+    if not prefetch.to_attr:
+        raise ValueError("A commitment-page prefetch needs a to_attr: the template reads it by that name.")
+    _commitment_prefetches[prefetch.to_attr] = prefetch
+
+
+def commitment_prefetches():
+    return list(_commitment_prefetches.values())

@@ -61,7 +61,10 @@ class CommitmentDetailView(DetailView):
 
     def get_queryset(self):
         # With what other apps show per milestone (the council's latest review): see commitments/extensions.py.
-        return Commitment.objects.for_page(milestone_prefetches=extensions.milestone_prefetches())
+        return Commitment.objects.for_page(
+            milestone_prefetches=extensions.milestone_prefetches(),
+            commitment_prefetches=extensions.commitment_prefetches(),
+        )
 
     def get_context_data(self, **kwargs):
         milestones = list(self.object.milestones.all())

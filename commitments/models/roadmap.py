@@ -60,7 +60,7 @@ class CommitmentQuerySet(models.QuerySet):
         ]
         Commitment.objects.bulk_update(commitments, Commitment.SUMMARY_FIELDS, batch_size=500)
 
-    def for_page(self, milestone_prefetches=()):
+    def for_page(self, milestone_prefetches=(), commitment_prefetches=()):
         """Everything the commitment page shows, in a fixed number of queries.
 
         `milestone_prefetches`: what other apps show per milestone, registered in `commitments/extensions.py` (the
@@ -73,6 +73,7 @@ class CommitmentQuerySet(models.QuerySet):
                 "ogp_values",
                 "co_responsible",
                 models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page(*milestone_prefetches)),
+                *commitment_prefetches,
             )
         )
 

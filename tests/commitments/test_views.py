@@ -28,12 +28,13 @@ QUERY_BUDGET = {
         7
     ),
     "/compromisos/?q=demostración&plan=plan-demostracion-90&lead=demo-sivd&status=delayed": 7,
-    "/compromisos/ECQTO0001/": 4,  # the real commitment has no roadmap in the sources: no milestone queries
-    "/compromisos/DEMOQ0001/": 7,  # 6 + the council's reviews (commitments/extensions.py)
+    # + the proposals that shaped it (registered by proposals in commitments/extensions.py)
+    "/compromisos/ECQTO0001/": 5,  # the real commitment has no roadmap in the sources: no milestone queries
+    "/compromisos/DEMOQ0001/": 8,  # 6 + the council's reviews + the proposals (commitments/extensions.py)
     "/instituciones/sgctypc/": 5,  # + the plans it leads
     "/instituciones/demo-sivd/": 5,
-    "/en/compromisos/ECQTO0005/": 4,
-    "/en/compromisos/DEMOQ0002/": 7,
+    "/en/compromisos/ECQTO0005/": 5,
+    "/en/compromisos/DEMOQ0002/": 8,
     "/compromisos/?q=participacion": 5,  # accent-free search: the same queries as the plain list
     "/compromisos/DEMOQ0001/hitos/1/historial/": 3,  # the milestone, its reports, their evidence
     "/en/compromisos/DEMOQ0002/hitos/3/historial/": 3,
