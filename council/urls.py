@@ -9,6 +9,7 @@ urlpatterns = [
     path("sesiones/", views.SessionListView.as_view(), name="session-list"),
     path("sesiones/calendario.ics", views.session_calendar, name="session-calendar"),
     path("actas.atom", feeds.PublishedMinutesFeed(), name="minutes-feed"),
+    path("actas/archivo/<int:page>.atom", feeds.PublishedMinutesFeed(), name="minutes-feed-archive"),
     path("sesiones/<int:number>/", views.SessionDetailView.as_view(), name="session-detail"),
     path("sesiones/<int:number>/acta.pdf", views.minutes_download, name="minutes-download"),
 ]

@@ -123,6 +123,8 @@ class Session(Versioned):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONVENED)
     convened_on = models.DateField(_("convened on"), null=True, blank=True)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+    # The last change of the row: the calendar's DTSTAMP/LAST-MODIFIED and the datasets' "last update".
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
     history = HistoricalRecords()
