@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Subquery, Sum, Value
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -179,6 +180,8 @@ class Commitment(Bilingual):
     translated_fields = translated_fields_field()
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["progress"])
 
@@ -251,7 +254,7 @@ class Commitment(Bilingual):
             self.progress = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
         else:
             self.progress = None  # no milestones: unknown, never 0
-        Commitment.objects.filter(pk=self.pk).update(progress=self.progress)
+        Commitment.objects.filter(pk=self.pk).update(progress=self.progress, updated_at=timezone.now())
 
     @staticmethod
     def sources_of(rows):
@@ -365,6 +368,8 @@ class Milestone(Versioned):
 
     conflict_ignored_fields = ("effective_due_on",)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["progress", "status", "last_reported_on", "completed_on"])
 
@@ -488,6 +493,7 @@ class Milestone(Versioned):
             status=self.status,
             last_reported_on=self.last_reported_on,
             completed_on=self.completed_on,
+            updated_at=timezone.now(),
         )
         self.version += 1
         self.commitment.refresh_progress()

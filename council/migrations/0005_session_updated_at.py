@@ -5,15 +5,15 @@ without history keeps the migration time. Reversible: going back drops the colum
 
 import django.utils.timezone
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 
 def from_history(apps, schema_editor):
     Session = apps.get_model("council", "Session")
     HistoricalSession = apps.get_model("council", "HistoricalSession")
     latest = HistoricalSession.objects.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
-    for session in Session.objects.annotate(changed=Subquery(latest)).exclude(changed=None).only("pk"):
-        Session.objects.filter(pk=session.pk).update(updated_at=session.changed)
+    Session.objects.update(updated_at=Coalesce(Subquery(latest), F("updated_at")))
 
 
 class Migration(migrations.Migration):

@@ -301,6 +301,8 @@ class Attendance(models.Model):
     member = models.ForeignKey(CouncilMember, models.PROTECT, related_name="attendances", verbose_name=_("member"))
     status = models.CharField(_("attendance"), max_length=20, choices=Status.choices)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
