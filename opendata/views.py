@@ -99,6 +99,8 @@ def dataset_download(request, slug, format):
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             not_modified["Link"] = f'<{LICENCE_URL}>; rel="license"'
+            not_modified["ETag"] = etag
+            not_modified["Last-Modified"] = http_date(last_modified)
             return not_modified
     response = StreamingHttpResponse(getattr(dataset, method)(request), content_type=content_type)
     stamp = timezone.localtime(updated).date().isoformat() if updated else timezone.localdate().isoformat()
