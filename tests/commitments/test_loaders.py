@@ -242,8 +242,8 @@ def stored(obj):
     """Every concrete field of a row (foreign keys by acronym/number) and its many-to-many sets."""
     values = {}
     for model_field in obj._meta.concrete_fields:
-        if model_field.primary_key:
-            continue
+        if model_field.primary_key or model_field.name == "updated_at":
+            continue  # updated_at is the row's own last change (bookkeeping), not a fact of the record
         value = getattr(obj, model_field.name)
         if isinstance(value, Organization):
             value = value.acronym
