@@ -26,7 +26,7 @@ def from_history(*model_names):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('council', '0005_session_updated_at'),
+        ('council', '0007_session_updated_at'),
     ]
 
     operations = [

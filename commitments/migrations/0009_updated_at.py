@@ -26,7 +26,7 @@ def from_history(*model_names):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0007_milestone_version'),
+        ('commitments', '0008_stored_summary_and_search'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def from_history(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("council", "0004_session_minutes_version"),
+        ("council", "0006_default_quorum_rule"),
     ]
 
     operations = [

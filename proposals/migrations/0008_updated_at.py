@@ -26,7 +26,7 @@ def from_history(*model_names):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0006_proposal_version'),
+        ('proposals', '0007_stored_search_vector'),
     ]
 
     operations = [
