@@ -1,15 +1,14 @@
+"""The progress reports as Atom feeds (all of them, and one commitment's), with their archive (syndication.py)."""
+
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, ProgressUpdate
-
-FEED_SIZE = 50
+from commitments.syndication import ArchivedFeed, tag_uri
 
 
 def labelled(title, is_demo):
@@ -17,18 +16,20 @@ def labelled(title, is_demo):
     return _("[Demo] %(title)s") % {"title": title} if is_demo else title
 
 
-class ProgressUpdatesFeed(Feed):
-    """Every progress report, newest first."""
+class ProgressUpdatesFeed(ArchivedFeed):
+    """Every progress report, in the order they were recorded (a report is append-only, so archives never change)."""
 
-    feed_type = Atom1Feed
     title = _("Gobierno Abierto Quito: progress reports")
     subtitle = _("Every progress report on the milestones of Quito's open-government commitments.")
+    url_name = "commitments:progress-feed"
+    archive_url_name = "commitments:progress-feed-archive"
+    feed_key = "progress-updates"
 
     def link(self):
         return reverse("commitments:commitment-list")
 
-    def items(self):
-        return ProgressUpdate.objects.latest_first()[:FEED_SIZE]
+    def entries(self, subject):
+        return ProgressUpdate.objects.select_related("milestone__commitment").order_by("created_at", "pk")
 
     def item_title(self, item):
         title = _("%(code)s · %(milestone)s: %(progress)s%%") % {
@@ -45,12 +46,15 @@ class ProgressUpdatesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"progress-update-{item.pk}"
+        return tag_uri(f"progress-update/{item.pk}")
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return timezone.make_aware(datetime.datetime.combine(item.reported_on, datetime.time(12)))
+        """The report's date, but never after the moment it was recorded (a report is not published before it
+        exists): the start of the report date in Quito, or the creation time if that is earlier."""
+        start_of_day = timezone.make_aware(datetime.datetime.combine(item.reported_on, datetime.time(0)))
+        return min(item.created_at, start_of_day)
 
     def item_updateddate(self, item):
         return item.created_at
@@ -59,17 +63,26 @@ class ProgressUpdatesFeed(Feed):
 class CommitmentUpdatesFeed(ProgressUpdatesFeed):
     """The progress reports of one commitment."""
 
-    def get_object(self, request, code):
+    url_name = "commitments:commitment-feed"
+    archive_url_name = "commitments:commitment-feed-archive"
+
+    def get_subject(self, request, code):
         return get_object_or_404(Commitment.objects.published(), code=code)
 
+    def url_kwargs(self, subject):
+        return {"code": subject.code}
+
+    def feed_key_for(self, subject):
+        return f"commitment/{subject.code}/progress-updates"
+
     def title(self, obj):
-        return labelled(_("%(code)s: progress reports") % {"code": obj.code}, obj.is_demo)
+        return labelled(_("%(code)s: progress reports") % {"code": obj.subject.code}, obj.subject.is_demo)
 
     def subtitle(self, obj):
-        return obj.display_title()
+        return obj.subject.display_title()
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return obj.subject.get_absolute_url()
 
-    def items(self, obj):
-        return ProgressUpdate.objects.latest_first().filter(milestone__commitment=obj)[:FEED_SIZE]
+    def entries(self, subject):
+        return super().entries(subject).filter(milestone__commitment=subject)

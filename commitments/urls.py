@@ -9,7 +9,13 @@ urlpatterns = [
     path("planes/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("compromisos/", views.CommitmentListView.as_view(), name="commitment-list"),
     path("compromisos/avances.atom", feeds.ProgressUpdatesFeed(), name="progress-feed"),
+    path("compromisos/avances/archivo/<int:page>.atom", feeds.ProgressUpdatesFeed(), name="progress-feed-archive"),
     path("compromisos/<str:code>/avances.atom", feeds.CommitmentUpdatesFeed(), name="commitment-feed"),
+    path(
+        "compromisos/<str:code>/avances/archivo/<int:page>.atom",
+        feeds.CommitmentUpdatesFeed(),
+        name="commitment-feed-archive",
+    ),
     path("compromisos/<str:code>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
     path("compromisos/<str:code>/hitos/<int:order>/historial/", views.milestone_history, name="milestone-history"),
     path("instituciones/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization-detail"),

@@ -3,15 +3,15 @@
 import datetime
 import re
 
-from django.contrib.syndication.views import Feed
+from django.conf import settings
+from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from commitments.feeds import labelled
-from council.models import Minutes, Session
+from commitments.syndication import ArchivedFeed, portal_host, tag_uri
+from council.models import AgendaItem, Minutes, Session
 
 CRLF = "\r\n"
 # Every way text can break a line (a lone CR included, which some readers honour), and the other control
@@ -43,17 +43,36 @@ def utc(moment):
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def session_event(session, *, host, url, stamp):
+def portal_url(path):
+    """An absolute address on the configured portal (never the request's host: every host gives the same bytes)."""
+    return settings.PORTAL_URL.rstrip("/") + path
+
+
+def session_description(session):
+    parts = [str(session.title()), str(session.get_status_display())]
+    items = [item.title for item in session.agenda_items.all()]
+    if items:
+        parts.append(str(_("Agenda:")))
+        parts.extend(f"{number}. {title}" for number, title in enumerate(items, start=1))
+    if session.is_demo:
+        parts.insert(0, str(_("Demonstration data: this session is fictional and only shows how the portal works.")))
+    return "\n".join(parts)
+
+
+def session_event(session):
     title = labelled(_("Advisory council: %(session)s") % {"session": session.title()}, session.is_demo)
+    changed = utc(session.updated_at)
     lines = [
         "BEGIN:VEVENT",
-        f"UID:consejo-sesion-{session.number}@{host}",
-        f"DTSTAMP:{stamp}",
+        f"UID:consejo-sesion-{session.number}@{portal_host()}",
+        f"DTSTAMP:{changed}",
+        f"LAST-MODIFIED:{changed}",
         f"DTSTART:{utc(session.starts())}",
         f"DTEND:{utc(session.ends())}",
         f"SUMMARY:{escape(title)}",
+        f"DESCRIPTION:{escape(session_description(session))}",
         f"STATUS:{'CANCELLED' if session.status == Session.Status.SUSPENDED else 'CONFIRMED'}",
-        f"URL:{url}",
+        f"URL:{portal_url(session.get_absolute_url())}",
     ]
     location = ", ".join(part for part in (session.place, session.online_url) if part)
     if location:
@@ -62,9 +81,13 @@ def session_event(session, *, host, url, stamp):
     return lines
 
 
-def calendar(sessions, *, request):
-    host = request.get_host().split(":")[0]
-    stamp = utc(timezone.now())
+def calendar(sessions):
+    """The calendar and its last change (the newest session's `updated_at`, None when there is no session).
+
+    Nothing in it depends on the request or the clock: the same data gives the same bytes (and ETag)."""
+    sessions = list(
+        sessions.prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")))
+    )
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -75,24 +98,27 @@ def calendar(sessions, *, request):
         "X-WR-TIMEZONE:America/Guayaquil",
     ]
     for session in sessions:
-        url = request.build_absolute_uri(session.get_absolute_url())
-        lines.extend(session_event(session, host=host, url=url, stamp=stamp))
+        lines.extend(session_event(session))
     lines.append("END:VCALENDAR")
-    return CRLF.join(fold(line) for line in lines) + CRLF
+    last_change = max((session.updated_at for session in sessions), default=None)
+    return CRLF.join(fold(line) for line in lines) + CRLF, last_change
 
 
-class PublishedMinutesFeed(Feed):
-    """The minutes of the council's sessions as they are published (never drafts), newest first."""
+class PublishedMinutesFeed(ArchivedFeed):
+    """The minutes of the council's sessions as they are published (never drafts), with an archive
+    (commitments/syndication.py). Published minutes are locked, so an entry's `updated` is its publication."""
 
-    feed_type = Atom1Feed
     title = _("Gobierno Abierto Quito: minutes of the advisory council")
     subtitle = _("The minutes of each session of the Open Government Advisory Council, once published.")
+    url_name = "council:minutes-feed"
+    archive_url_name = "council:minutes-feed-archive"
+    feed_key = "council-minutes"
 
     def link(self):
         return reverse("council:session-list")
 
-    def items(self):
-        return Minutes.objects.published().select_related("session").order_by("-published_on", "-pk")[:50]
+    def entries(self, subject):
+        return Minutes.objects.published().select_related("session").order_by("published_on", "pk")
 
     def item_title(self, item):
         title = _("Minutes of session %(number)s (%(date)s)") % {
@@ -108,9 +134,12 @@ class PublishedMinutesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"minutes-{item.session.number}"
+        return tag_uri(f"council-minutes/{item.session.number}")
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
+        return item.published_on
+
+    def item_updateddate(self, item):
         return item.published_on

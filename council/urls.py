@@ -11,6 +11,7 @@ urlpatterns = [
     path("acuerdos/", views.AgreementListView.as_view(), name="agreement-list"),
     path("sesiones/calendario.ics", views.session_calendar, name="session-calendar"),
     path("actas.atom", feeds.PublishedMinutesFeed(), name="minutes-feed"),
+    path("actas/archivo/<int:page>.atom", feeds.PublishedMinutesFeed(), name="minutes-feed-archive"),
     path("sesiones/<int:number>/", views.SessionDetailView.as_view(), name="session-detail"),
     path("sesiones/<int:number>/acta.pdf", views.minutes_download, name="minutes-download"),
 ]

@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -114,7 +115,10 @@ class SessionDetailView(DetailView):
 @require_safe
 def session_calendar(request):
     sessions = Session.objects.visible_to(request.user).order_by("scheduled_on", "number")
-    response = HttpResponse(feeds.calendar(sessions, request=request), content_type="text/calendar; charset=utf-8")
+    text, last_change = feeds.calendar(sessions)
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    if last_change:  # with the ETag of ConditionalGetMiddleware: a 304 for a client that has it
+        response["Last-Modified"] = http_date(last_change.timestamp())
     response["Content-Disposition"] = 'inline; filename="consejo-consultivo-quito.ics"'
     return response
 

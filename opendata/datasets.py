@@ -5,9 +5,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max, QuerySet
+from django.db.models import IntegerField, Max, QuerySet, Value
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -55,7 +56,12 @@ class Dataset:
     description: Promise
     serializer: type
     queryset: Callable[[], QuerySet]
-    updated_field: str | None = None
+    # The row's last-change timestamp (auto_now `updated_at`, or `created_at` for append-only rows): the dataset's
+    # "last update" is the newest of them, never the request time. Deletions count too where the model keeps its
+    # history (django-simple-history records a deletion with its date). `changes_with` names the other
+    # (model label, field) whose changes change this dataset's rows (a plan's progress is its commitments').
+    updated_field: str | None = "updated_at"
+    changes_with: tuple = ()
     lookup_field: str = "pk"
     filterset_fields: dict = field(default_factory=dict)
 
@@ -117,13 +123,41 @@ def _flat(value, separator):
     return value
 
 
+def _sources(dataset):
+    """The (model, field, deletions only) whose newest value is a change of the dataset's rows."""
+    pairs = [(dataset.queryset().model, dataset.updated_field)]
+    pairs += [(apps.get_model(label), name) for label, name in dataset.changes_with]
+    sources = []
+    for model, name in pairs:
+        sources.append((model, name, False))
+        history = getattr(model, "history", None)
+        if history is not None:  # django-simple-history records a deletion with its date
+            sources.append((history.model, "history_date", True))
+    return sources
+
+
 def last_updated(datasets):
-    """The latest change of each dataset that records one, in one query per such dataset."""
-    return {
-        dataset.slug: dataset.queryset().model.objects.aggregate(latest=Max(dataset.updated_field))["latest"]
-        for dataset in datasets
-        if dataset.updated_field
-    }
+    """The latest change of each dataset (`Dataset.updated_field`, deletions, `changes_with`), None when nothing
+    records one: in one query whatever the number of datasets and rows (a UNION ALL of one MAX per source)."""
+    datasets = [dataset for dataset in datasets if dataset.updated_field]
+    sources = list(dict.fromkeys(source for dataset in datasets for source in _sources(dataset)))
+    if not sources:
+        return {}
+    parts = [
+        model.objects.filter(**({"history_type": "-"} if deletions else {}))
+        .order_by()
+        .annotate(source=Value(index, IntegerField()))
+        .values("source")
+        .annotate(latest=Max(name))
+        .values_list("source", "latest")
+        for index, (model, name, deletions) in enumerate(sources)
+    ]
+    latest = {sources[index]: moment for index, moment in parts[0].union(*parts[1:], all=True).order_by()}
+    result = {}
+    for dataset in datasets:
+        moments = [latest[source] for source in _sources(dataset) if latest[source] is not None]
+        result[dataset.slug] = max(moments, default=None)
+    return result
 
 
 DATASETS = [
@@ -144,6 +178,7 @@ DATASETS = [
         _("Quito's open-government action plans, with their overall progress."),
         serializers.ActionPlanSerializer,
         lambda: ActionPlan.objects.with_progress().order_by("number"),
+        changes_with=(("commitments.Commitment", "updated_at"),),
         lookup_field="slug",
         filterset_fields={"is_demo": ["exact"]},
     ),
@@ -160,6 +195,11 @@ DATASETS = [
             .defer(*Commitment.UNSHOWN_FIELDS)
             .order_by("code")
         ),
+        changes_with=(
+            ("commitments.Milestone", "updated_at"),
+            ("council.MilestoneReview", "updated_at"),
+            ("commitments.Organization", "updated_at"),
+        ),
         lookup_field="code",
         filterset_fields={
             "plan__slug": ["exact"],
@@ -175,7 +215,7 @@ DATASETS = [
         _("The stages of every roadmap with planned and revised dates, current progress and delay."),
         serializers.MilestoneSerializer,
         lambda: Milestone.objects.select_related("commitment", "responsible").order_by("commitment__code", "order"),
-        updated_field="last_reported_on",
+        changes_with=(("commitments.ProgressUpdate", "created_at"),),
         filterset_fields={
             "commitment__code": ["exact"],
             "responsible__slug": ["exact"],
@@ -231,6 +271,7 @@ DATASETS += [
         _("Every session of the advisory council, with its status and the quorum reached."),
         serializers.SessionSerializer,
         lambda: Session.objects.with_quorum().order_by("-scheduled_on", "-number"),
+        changes_with=(("council.Attendance", "updated_at"),),
         lookup_field="number",
         filterset_fields={
             "status": ["exact"],
@@ -294,7 +335,6 @@ DATASETS += [
             .prefetch_related("commitments")
             .order_by("-created_at", "-pk")
         ),
-        updated_field="created_at",
         lookup_field="code",
         filterset_fields={
             "status": ["exact"],

@@ -1,3 +1,4 @@
+import hashlib
 import threading
 
 from django.conf import settings
@@ -7,7 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
 
 from commitments.models import ActionPlan
 from opendata import catalogue as dcat
@@ -83,14 +85,32 @@ def catalogue(request, format):
 
 
 def dataset_download(request, slug, format):
+    """A dataset as CSV or JSON, streamed. `Last-Modified` and the ETag come from the dataset's last change (its
+    rows' timestamps, never the request time), so a client that has the file gets a 304 without it being built."""
     dataset = BY_SLUG.get(slug)
     if dataset is None or format not in FORMATS:
         raise Http404
     content_type, method = FORMATS[format]
+    updated = last_updated([dataset]).get(dataset.slug)
+    etag = last_modified = None
+    if updated is not None:
+        # The bytes also depend on the language (labels) and the host (absolute links in the rows).
+        key = f"{slug}.{format}|{get_language()}|{request.get_host()}|{updated.isoformat()}"
+        etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+        last_modified = int(updated.timestamp())
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            not_modified["Link"] = f'<{LICENCE_URL}>; rel="license"'
+            not_modified["ETag"] = etag
+            not_modified["Last-Modified"] = http_date(last_modified)
+            return not_modified
     response = StreamingHttpResponse(getattr(dataset, method)(request), content_type=content_type)
-    stamp = timezone.localdate().isoformat()
+    stamp = timezone.localtime(updated).date().isoformat() if updated else timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="quito-gobierno-abierto-{slug}-{stamp}.{format}"'
     response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    if etag:
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
     return response
 
 

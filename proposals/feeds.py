@@ -1,30 +1,31 @@
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from commitments.feeds import labelled
+from commitments.syndication import ArchivedFeed, tag_uri
 from proposals.models import Proposal
 
-FEED_SIZE = 50
 
+class ProposalAnswersFeed(ArchivedFeed):
+    """The municipality's reasoned responses to citizen proposals, in the order they were given, with an archive
+    (commitments/syndication.py). Never personal data. A proposal answered again keeps its entry id and moves to
+    the head of the feed with its new `updated`."""
 
-class ProposalAnswersFeed(Feed):
-    """The municipality's reasoned responses to citizen proposals, newest first. Never personal data."""
-
-    feed_type = Atom1Feed
     title = _("Gobierno Abierto Quito: answers to citizen proposals")
     subtitle = _("The municipality's reasoned response to each citizen proposal, as it is published.")
+    url_name = "proposals:answers-feed"
+    archive_url_name = "proposals:answers-feed-archive"
+    feed_key = "proposal-answers"
 
     def link(self):
         return reverse("proposals:proposal-list")
 
-    def items(self):
+    def entries(self, subject):
         return (
             Proposal.objects.visible_to(None)
             .filter(responded_at__isnull=False)
             .only("code", "title", "status", "response", "responded_at", "is_demo")
-            .order_by("-responded_at", "-pk")[:FEED_SIZE]
+            .order_by("responded_at", "pk")
         )
 
     def item_title(self, item):
@@ -42,9 +43,12 @@ class ProposalAnswersFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"proposal-answer-{item.code}-{item.responded_at:%Y%m%d%H%M%S}"
+        return tag_uri(f"proposal-answer/{item.code}")
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
+        return item.responded_at
+
+    def item_updateddate(self, item):
         return item.responded_at

@@ -346,8 +346,11 @@ def _link_duplicates(rng, proposals):
         else:
             proposal.status, proposal.response = Proposal.Status.UNDER_REVIEW, ""
             proposal.responded_at = proposal.closed_at = None
+        proposal.updated_at = timezone.now()  # bulk_update does not run auto_now
         changed.append(proposal)
-    Proposal.objects.bulk_update(changed, ["duplicate_of", "status", "response", "responded_at", "closed_at"])
+    Proposal.objects.bulk_update(
+        changed, ["duplicate_of", "status", "response", "responded_at", "closed_at", "updated_at"]
+    )
 
 
 def _create_proposals(rng, count, calls, moderator, now):
@@ -404,7 +407,7 @@ def purge_demo():
     raw_delete(StatusEvent.objects.filter(proposal__is_demo=True))
     contacts = raw_delete(ProposerContact.objects.filter(proposal__is_demo=True))
     raw_delete(Proposal.commitments.through.objects.filter(proposal__is_demo=True))
-    demo.filter(duplicate_of__isnull=False).update(duplicate_of=None)
+    demo.filter(duplicate_of__isnull=False).update(duplicate_of=None, updated_at=timezone.now())
     proposals = raw_delete(demo)
     raw_delete(Proposal.history.filter(is_demo=True))
     calls = Call.objects.filter(is_demo=True).delete()[1].get(Call._meta.label, 0)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("nueva/enviada/", views.proposal_submitted, name="proposal-submitted"),
     path("seguimiento/", views.proposal_track, name="proposal-track"),
     path("respuestas.atom", feeds.ProposalAnswersFeed(), name="answers-feed"),
+    path("respuestas/archivo/<int:page>.atom", feeds.ProposalAnswersFeed(), name="answers-feed-archive"),
     path("borrar-datos/<str:token>/", views.proposal_erasure, name="proposal-erasure"),
     path("<str:code>/", views.proposal_detail, name="proposal-detail"),
 ]

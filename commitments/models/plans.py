@@ -55,6 +55,8 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -159,6 +161,8 @@ class ActionPlan(Bilingual):
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords()
 

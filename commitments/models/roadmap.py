@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Subquery, Value
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,10 +56,12 @@ class CommitmentQuerySet(models.QuerySet):
             "commitment_id", "status", "progress", "weight", "effective_due_on"
         ):
             rows.setdefault(commitment_id, []).append(row)
+        now = timezone.now()
         commitments = [
-            Commitment(pk=pk, **Commitment.summarise(rows.get(pk, []))) for pk in self.values_list("pk", flat=True)
+            Commitment(pk=pk, updated_at=now, **Commitment.summarise(rows.get(pk, [])))
+            for pk in self.values_list("pk", flat=True)
         ]
-        Commitment.objects.bulk_update(commitments, Commitment.SUMMARY_FIELDS, batch_size=500)
+        Commitment.objects.bulk_update(commitments, [*Commitment.SUMMARY_FIELDS, "updated_at"], batch_size=500)
 
     def for_page(self, milestone_prefetches=(), commitment_prefetches=()):
         """Everything the commitment page shows, in a fixed number of queries.
@@ -215,6 +218,8 @@ class Commitment(Bilingual):
     SEARCHED_FIELDS = ["code", "title", "title_en", "short_title", "short_title_en", "problem", "problem_en"]
     UNSHOWN_FIELDS = ["search_text", "search_vector"]
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=[*SUMMARY_FIELDS, *UNSHOWN_FIELDS])
 
@@ -297,7 +302,7 @@ class Commitment(Bilingual):
         summary = self.summarise(rows)
         for name, value in summary.items():
             setattr(self, name, value)
-        Commitment.objects.filter(pk=self.pk).update(**summary)
+        Commitment.objects.filter(pk=self.pk).update(**summary, updated_at=timezone.now())
 
     @staticmethod
     def summarise(rows):
@@ -434,6 +439,8 @@ class Milestone(Versioned):
 
     conflict_ignored_fields = ("effective_due_on",)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["progress", "status", "last_reported_on", "completed_on"])
 
@@ -558,6 +565,7 @@ class Milestone(Versioned):
             status=self.status,
             last_reported_on=self.last_reported_on,
             completed_on=self.completed_on,
+            updated_at=timezone.now(),
         )
         self.version += 1
         self.commitment.refresh_summary()

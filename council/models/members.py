@@ -96,6 +96,8 @@ class CouncilMember(models.Model):
     )  # fmt: skip
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = CouncilMemberQuerySet.as_manager()
     history = HistoricalRecords()
 

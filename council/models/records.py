@@ -301,6 +301,8 @@ class Agreement(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -369,6 +371,8 @@ class MilestoneReview(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     note = models.TextField(_("note"), blank=True)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = MilestoneReviewQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -133,6 +133,8 @@ class Session(Versioned):
         QuorumRule, models.PROTECT, null=True, blank=True, editable=False, related_name="sessions",
         verbose_name=_("quorum rule"), help_text=_("The rule the session was held under, kept once it is held."),
     )  # fmt: skip
+    # The last change of the row: the calendar's DTSTAMP/LAST-MODIFIED and the datasets' "last update".
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -324,6 +326,8 @@ class Attendance(models.Model):
     member = models.ForeignKey(CouncilMember, models.PROTECT, related_name="attendances", verbose_name=_("member"))
     status = models.CharField(_("attendance"), max_length=20, choices=Status.choices)
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -154,6 +154,8 @@ class Proposal(Versioned):
     conflict_ignored_fields = ("search_text", "search_vector")
     UNSHOWN_FIELDS = ["search_text", "search_vector"]
 
+    # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_text", "search_vector", "submission_token"])
 

@@ -247,8 +247,8 @@ def stored(obj):
     values = {}
     derived = getattr(type(obj), "UNSHOWN_FIELDS", [])  # the search's copies of the texts above
     for model_field in obj._meta.concrete_fields:
-        if model_field.primary_key or model_field.name in derived:
-            continue
+        if model_field.primary_key or model_field.name in derived or model_field.name == "updated_at":
+            continue  # the search's copies, and updated_at (the row's own last change, not a fact of the record)
         value = getattr(obj, model_field.name)
         if isinstance(value, Organization):
             value = value.acronym

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+from django.db.models import Max
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from commitments.models import DatePrecision
+from commitments.models import DatePrecision, Organization
 from opendata.catalogue import json_ld
 from opendata.datasets import DATASETS
 from tests.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
@@ -70,7 +71,10 @@ def test_the_catalogue_lists_every_dataset_with_csv_json_and_api(client, reporte
         microsecond=0
     )
     organisations = URIRef("https://gobiernoabierto.quito.gob.ec/datos/instituciones/")
-    assert graph.value(organisations, DCTERMS.modified) is None
+    latest = Organization.objects.aggregate(latest=Max("updated_at"))["latest"]
+    assert graph.value(organisations, DCTERMS.modified).toPython().replace(microsecond=0) == latest.replace(
+        microsecond=0
+    )
 
 
 def test_the_catalogue_identifiers_do_not_depend_on_the_request_host(client, reported):
