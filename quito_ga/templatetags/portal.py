@@ -270,6 +270,8 @@ def in_page_language(obj, field):
     """A bilingual field's text only if it exists in the page's language (for meta descriptions), else ""."""
     text, language = obj.localized(field)
     return text if language == (get_language() or "es")[:2] else ""
+
+
 def verified_count(milestones):
     """How many of `milestones` the advisory council verified at its latest review of each (reads the prefetch
     the council registers for the commitment page; None when no app registered it)."""
