@@ -76,6 +76,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language (Spanish), whatever the test before it activated: a
+    request or a `translation.override` left open must not make the next test's strings English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _chromium_or_skip():
     if os.path.exists(CHROMIUM) or shutil.which("chromium"):
         return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")

@@ -272,6 +272,7 @@ def in_page_language(obj, field):
     return text if language == (get_language() or "es")[:2] else ""
 
 
+@register.filter
 def verified_count(milestones):
     """How many of `milestones` the advisory council verified at its latest review of each (reads the prefetch
     the council registers for the commitment page; None when no app registered it)."""
