@@ -28,7 +28,7 @@ class ProgressUpdatesFeed(Feed):
         return reverse("commitments:commitment-list")
 
     def items(self):
-        return ProgressUpdate.objects.latest_first()[:FEED_SIZE]
+        return ProgressUpdate.objects.visible_to(None).latest_first()[:FEED_SIZE]
 
     def item_title(self, item):
         title = _("%(code)s · %(milestone)s: %(progress)s%%") % {
@@ -60,7 +60,7 @@ class CommitmentUpdatesFeed(ProgressUpdatesFeed):
     """The progress reports of one commitment."""
 
     def get_object(self, request, code):
-        return get_object_or_404(Commitment.objects.published(), code=code)
+        return get_object_or_404(Commitment.objects.visible_to(None), code=code)
 
     def title(self, obj):
         return labelled(_("%(code)s: progress reports") % {"code": obj.code}, obj.is_demo)
@@ -72,4 +72,4 @@ class CommitmentUpdatesFeed(ProgressUpdatesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return ProgressUpdate.objects.latest_first().filter(milestone__commitment=obj)[:FEED_SIZE]
+        return ProgressUpdate.objects.visible_to(None).latest_first().filter(milestone__commitment=obj)[:FEED_SIZE]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.versioning import Versioned
+from commitments.visibility import PublicQuerySet
 
 COORDINATION_GROUP = "Coordinación del plan"
 EDITOR_GROUP = "Editor institucional"
@@ -107,7 +108,7 @@ class Bilingual(models.Model):
         return english, "en"
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(PublicQuerySet):
     def with_punctuality(self, on=None):
         """Annotate `due_count` (milestones it is responsible for, due before `on`) and `on_time_count` of them."""
         due = Q(milestones__effective_due_on__lt=on or today())
@@ -175,7 +176,7 @@ class Organization(models.Model):
         return round(self.on_time_count * 100 / self.due_count)
 
 
-class ActionPlanQuerySet(models.QuerySet):
+class ActionPlanQuerySet(PublicQuerySet):
     def with_progress(self):
         """Annotate the counts behind `progress`: the mean over the commitments whose progress is known."""
         return self.annotate(
@@ -347,10 +348,7 @@ class Completion(models.TextChoices):
     COMPLETE = "complete", _("Complete")
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(plan__isnull=False)
-
+class CommitmentQuerySet(PublicQuerySet):
     def with_progress_summary(self, on=None):
         """Annotate milestone counts: `milestone_count`, `complete_count`, `delayed_count`."""
         on = on or today()
@@ -370,8 +368,7 @@ class CommitmentQuerySet(models.QuerySet):
     def for_page(self):
         """Everything the commitment page shows, in a fixed number of queries."""
         return (
-            self.published()
-            .select_related("plan", "lead")
+            self.select_related("plan", "lead")
             .prefetch_related(
                 "ogp_values",
                 "co_responsible",
@@ -585,7 +582,7 @@ DUE_SOON_DAYS = 30
 NO_REPORT_DAYS = 60
 
 
-class MilestoneQuerySet(models.QuerySet):
+class MilestoneQuerySet(PublicQuerySet):
     # Other apps add what the commitment page shows per milestone (the council's reviews) from AppConfig.ready().
     page_prefetches = []
 
@@ -798,7 +795,7 @@ class Milestone(Versioned):
         self.commitment.refresh_progress()
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class ProgressUpdateQuerySet(PublicQuerySet):
     def latest_first(self):
         return self.select_related("milestone__commitment").order_by("-reported_on", "-created_at", "-pk")
 
@@ -968,11 +965,6 @@ def validate_evidence_file(upload):
         )
 
 
-class EvidenceQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(update__milestone__commitment__plan__isnull=False)
-
-
 def evidence_upload_to(instance, filename):
     extension = os.path.splitext(filename)[1].lower()
     return f"evidencias/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
@@ -991,7 +983,7 @@ class Evidence(models.Model):
     dated_on = models.DateField(_("date"), default=today)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = EvidenceQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["dated_on", "pk"]

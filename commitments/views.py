@@ -15,7 +15,7 @@ class PlanListView(ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return ActionPlan.objects.with_progress().order_by("is_demo", "-number")
+        return ActionPlan.objects.visible_to(self.request.user).with_progress().order_by("is_demo", "-number")
 
 
 class PlanDetailView(DetailView):
@@ -23,10 +23,13 @@ class PlanDetailView(DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return ActionPlan.objects.with_progress().prefetch_related("lead_institutions")
+        return ActionPlan.objects.visible_to(self.request.user).with_progress().prefetch_related("lead_institutions")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, commitments=Commitment.objects.for_list().filter(plan=self.object))
+        return super().get_context_data(
+            **kwargs,
+            commitments=Commitment.objects.visible_to(self.request.user).for_list().filter(plan=self.object),
+        )
 
 
 class CommitmentListView(ListView):
@@ -36,7 +39,7 @@ class CommitmentListView(ListView):
 
     def get_queryset(self):
         self.filterset = CommitmentFilter(
-            self.request.GET, queryset=Commitment.objects.published().for_list(), request=self.request
+            self.request.GET, queryset=Commitment.objects.visible_to(self.request.user).for_list(), request=self.request
         )
         if not self.filterset.is_valid():
             return Commitment.objects.none()
@@ -55,7 +58,7 @@ class CommitmentDetailView(DetailView):
     slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return Commitment.objects.for_page()
+        return Commitment.objects.visible_to(self.request.user).for_page()
 
     def get_context_data(self, **kwargs):
         milestones = list(self.object.milestones.all())
@@ -65,18 +68,21 @@ class CommitmentDetailView(DetailView):
 class OrganizationDetailView(DetailView):
     template_name = "commitments/organization_detail.html"
     context_object_name = "organization"
-    queryset = Organization.objects.prefetch_related("led_plans")
+
+    def get_queryset(self):
+        return Organization.objects.visible_to(self.request.user).prefetch_related("led_plans")
 
     def get_context_data(self, **kwargs):
-        organization = self.object
+        organization, user = self.object, self.request.user
         delayed = (
-            Milestone.objects.delayed()
+            Milestone.objects.visible_to(user)
+            .delayed()
             .filter(Q(responsible=organization) | Q(commitment__lead=organization))
             .select_related("commitment", "responsible")
             .order_by("effective_due_on", "commitment__code", "order")
         )
-        led = list(Commitment.objects.for_list().filter(lead=organization))
-        co_led = list(Commitment.objects.for_list().filter(co_responsible=organization))
+        led = list(Commitment.objects.visible_to(user).for_list().filter(lead=organization))
+        co_led = list(Commitment.objects.visible_to(user).for_list().filter(co_responsible=organization))
         return super().get_context_data(
             **kwargs,
             led=led,
@@ -89,7 +95,7 @@ class OrganizationDetailView(DetailView):
 
 def evidence_download(request, pk):
     """Stream an evidence file from private storage, under a safe name."""
-    evidence = get_object_or_404(Evidence.objects.public().exclude(file=""), pk=pk)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user).exclude(file=""), pk=pk)
     extension = evidence.file.name.rsplit(".", 1)[-1].lower()
     filename = f"{slugify(evidence.title)[:80] or 'evidencia'}.{extension}"
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -92,7 +92,7 @@ class PublishedMinutesFeed(Feed):
         return reverse("council:session-list")
 
     def items(self):
-        return Minutes.objects.published().select_related("session").order_by("-published_on", "-pk")[:50]
+        return Minutes.objects.visible_to(None).select_related("session").order_by("-published_on", "-pk")[:50]
 
     def item_title(self, item):
         title = _("Minutes of session %(number)s (%(date)s)") % {

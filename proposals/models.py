@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from commitments.models import ActionPlan, Bilingual, Commitment, OgpValue
 from commitments.versioning import Versioned
+from commitments.visibility import PublicQuerySet
 
 MODERATION_GROUP = "Moderación de propuestas"
 # What each role may do with proposals, as model permissions: (app label, codename).
@@ -154,7 +155,7 @@ class Parish(models.Model):
         return self.zone_id is not None and not self.zone_uncertain
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(PublicQuerySet):
     def open_now(self, at=None):
         at = at or timezone.now()
         return self.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=at), opens_at__lte=at)
@@ -499,6 +500,14 @@ class ProposalQueue(Proposal):
         verbose_name_plural = _("new proposals (queue)")
 
 
+class StatusEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The timeline of the proposals `user` may see."""
+        if user is not None and user.is_authenticated and can_moderate(user):
+            return self
+        return self.filter(proposal__is_hidden=False)
+
+
 class StatusEvent(models.Model):
     """One step of a proposal's public timeline. Append-only."""
 
@@ -509,6 +518,8 @@ class StatusEvent(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    objects = StatusEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

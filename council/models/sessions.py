@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, Milestone, Organization
 from commitments.versioning import Versioned
+from commitments.visibility import PublicQuerySet
 
 SECRETARIAT_GROUP = "Secretaría técnica del consejo"
 COUNCIL_GROUP = "Consejo consultivo"
@@ -72,7 +73,7 @@ def in_office_on(date, prefix=""):
     )
 
 
-class CouncilMemberQuerySet(models.QuerySet):
+class CouncilMemberQuerySet(PublicQuerySet):
     def in_office(self, on=None):
         return self.filter(in_office_on(on or today()))
 
@@ -191,7 +192,9 @@ class Quorum:
         return self.members_in_office > 0 and self.attending * 2 > self.members_in_office
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(PublicQuerySet):
+    """Every session is public: the convocation, the record and the suspension alike."""
+
     def held(self):
         return self.filter(status=Session.Status.HELD)
 
@@ -199,10 +202,6 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(status=Session.Status.CONVENED, scheduled_on__gte=on or today()).order_by(
             "scheduled_on", "starts_at", "number"
         )
-
-    def visible_to(self, user):
-        """Every session is public: the convocation, the record and the suspension alike."""
-        return self
 
     def with_quorum(self):
         """Annotate `members_in_office` on the session's date and `attending` (present or by the alternate)."""
@@ -434,6 +433,7 @@ class AgendaItem(models.Model):
         "Agreement", blank=True, related_name="followed_up_in", verbose_name=_("agreements followed up"),
     )  # fmt: skip
 
+    objects = PublicQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[agreements])
 
     class Meta:
@@ -473,6 +473,7 @@ class Attendance(models.Model):
     member = models.ForeignKey(CouncilMember, models.PROTECT, related_name="attendances", verbose_name=_("member"))
     status = models.CharField(_("attendance"), max_length=20, choices=Status.choices)
 
+    objects = PublicQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
