@@ -1,4 +1,3 @@
-import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -6,22 +5,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
-from commitments.forms import SearchFilter
 from proposals.emails import ERASURE_SALT, email_digest, erasure_request_digest, send_erasure_email
-from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm, parse_submission_token
+from proposals.forms import (
+    ContactForm,
+    ErasureRequestForm,
+    ProposalFilter,
+    ProposalForm,
+    TrackForm,
+    parse_submission_token,
+)
 from proposals.models import (
     CONSENT_VERSION,
     Call,
-    Parish,
     Proposal,
     ProposerContact,
-    ZonalAdministration,
     can_moderate,
     normalize_code,
 )
@@ -42,33 +45,6 @@ def give_back(request, scope):
 
 def too_many(request, message):
     return render(request, "proposals/proposal_rate_limited.html", {"message": message}, status=429)
-
-
-class ProposalFilter(django_filters.FilterSet):
-    q = SearchFilter()
-    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.all(), empty_label=_("All calls"))
-    zone = django_filters.ModelChoiceFilter(
-        label=_("Zonal administration"), queryset=ZonalAdministration.objects.all(), empty_label=_("All zones")
-    )
-    parish = django_filters.ModelChoiceFilter(
-        label=_("Parish"), queryset=Parish.objects.all(), empty_label=_("All parishes")
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Proposal.Status.choices, empty_label=_("All statuses"), method="filter_status"
-    )
-    topic = django_filters.ChoiceFilter(
-        label=_("Topic"), choices=Proposal._meta.get_field("topic").choices, empty_label=_("All topics")
-    )
-
-    class Meta:
-        model = Proposal
-        fields = ["q", "call", "zone", "parish", "status", "topic"]
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_status(self, queryset, name, value):
-        return queryset.with_public_status(value)
 
 
 class ProposalListView(ListView):
@@ -109,7 +85,6 @@ def proposal_create(request):
         contact_form = ContactForm(request.POST)
         if form.is_valid() and contact_form.is_valid():
             contact = contact_form.save(commit=False)
-            contact.consent_version, contact.consented_at = CONSENT_VERSION, timezone.now()
             contact.language = translation.get_language() or settings.LANGUAGE_CODE
             proposal = form.save(commit=False)
             proposal.submission_token = form.cleaned_data["submission_token"]
