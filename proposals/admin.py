@@ -69,6 +69,9 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["title", "title_en"]
     date_hierarchy = "opens_at"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 class ProposerContactInline(admin.StackedInline):
     """Shown only to users with the view permission on contact data: moderators and superusers."""
@@ -98,6 +101,9 @@ class StatusEventInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -215,9 +221,6 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
             return self.readonly_fieldsets
         return super().get_fieldsets(request, obj)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
     def get_history_fieldsets(self, request, obj):
         return self.readonly_fieldsets  # the stored values, not the moderation steps
 
@@ -246,7 +249,7 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
     def commitment_autocomplete(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        commitments = Commitment.objects.order_by("code")
+        commitments = Commitment.objects.visible_to(request.user).order_by("code")
         term = request.GET.get("term", "").strip()
         if term:
             commitments = commitments.filter(
