@@ -31,7 +31,7 @@ def dataset_list(request):
         "opendata/dataset_list.html",
         {
             "entries": [{"dataset": dataset, "updated": updated.get(dataset.slug)} for dataset in DATASETS],
-            "plans": ActionPlan.objects.order_by("-number").only("slug", "title", "number", "is_demo"),
+            "plans": ActionPlan.objects.visible_to(None).order_by("-number").only("slug", "title", "number", "is_demo"),
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "generated_at": timezone.now(),
@@ -58,7 +58,7 @@ def api_documentation(request):
 
 def repository_export(request, slug):
     """Serve the ZIP the task worker built; never build it here."""
-    plan = get_object_or_404(ActionPlan, slug=slug)
+    plan = get_object_or_404(ActionPlan.objects.visible_to(None), slug=slug)
     archive = RepositoryArchive.objects.filter(plan=plan).first()
     if archive is None or not archive.is_ready():
         RepositoryArchive.queue_build(plan.pk)

@@ -238,7 +238,9 @@ class ErasureRequestForm(TrackForm):
 
 class ProposalFilter(django_filters.FilterSet):
     q = SearchFilter()
-    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.all(), empty_label=_("All calls"))
+    call = django_filters.ModelChoiceFilter(
+        label=_("Call"), queryset=Call.objects.visible_to(None), empty_label=_("All calls")
+    )
     zone = django_filters.ModelChoiceFilter(
         label=_("Zonal administration"), queryset=ZonalAdministration.objects.all(), empty_label=_("All zones")
     )

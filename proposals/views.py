@@ -62,16 +62,24 @@ class ProposalListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter=self.filterset, query_string=query.urlencode(), open_call=Call.objects.open_now().first(), **kwargs
+            filter=self.filterset,
+            query_string=query.urlencode(),
+            open_call=Call.objects.visible_to(self.request.user).open_now().first(),
+            **kwargs,
         )
 
 
 @never_cache
 def proposal_create(request):
     # The call closing soonest, permanent mailboxes last.
-    call = Call.objects.open_now().order_by(F("closes_at").asc(nulls_last=True), "opens_at").first()
+    call = (
+        Call.objects.visible_to(request.user)
+        .open_now()
+        .order_by(F("closes_at").asc(nulls_last=True), "opens_at")
+        .first()
+    )
     if call is None:
-        upcoming = Call.objects.upcoming().first()
+        upcoming = Call.objects.visible_to(request.user).upcoming().first()
         return render(request, "proposals/proposal_closed.html", {"upcoming": upcoming})
     limit_message = _("You have sent many proposals in a short time. Please wait an hour and try again.")
     if request.method == "POST":
