@@ -7,6 +7,7 @@ app_name = "council"
 urlpatterns = [
     path("", views.council_home, name="council-home"),
     path("sesiones/", views.SessionListView.as_view(), name="session-list"),
+    path("acuerdos/", views.AgreementListView.as_view(), name="agreement-list"),
     path("sesiones/calendario.ics", views.session_calendar, name="session-calendar"),
     path("actas.atom", feeds.PublishedMinutesFeed(), name="minutes-feed"),
     path("sesiones/<int:number>/", views.SessionDetailView.as_view(), name="session-detail"),

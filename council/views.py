@@ -6,7 +6,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from council import feeds
-from council.forms import SessionFilter
+from council.forms import AgreementFilter, SessionFilter
 from council.loaders import PORTAL_TRANSLATIONS, council_facts
 from council.models import Agreement, CouncilMember, Minutes, Session
 
@@ -54,6 +54,18 @@ class SessionListView(FilterView):
 
     def get_queryset(self):
         return Session.objects.visible_to(self.request.user).for_list()
+
+
+class AgreementListView(FilterView):
+    """Every agreement of the council with its owner, due date, status and session; overdue ones flagged."""
+
+    filterset_class = AgreementFilter
+    paginate_by = 50
+    template_name = "council/agreement_list.html"
+    context_object_name = "agreements"
+
+    def get_queryset(self):
+        return Agreement.objects.visible_to(self.request.user).for_public_list()
 
 
 class SessionDetailView(DetailView):

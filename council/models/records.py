@@ -1,6 +1,5 @@
 """What a session records: minutes (with errata), agreements and milestone reviews."""
 
-import os
 import re
 import uuid
 
@@ -9,16 +8,18 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Milestone, Organization, ProgressUpdate, validate_evidence_file
+from commitments.models import Milestone, Organization, ProgressUpdate, today
+from commitments.validators import validate_pdf
 from commitments.versioning import Versioned
 from commitments.visibility import PublicQuerySet, holds
-from council.models.sessions import CouncilMember, Session, today
+from council.models.members import CouncilMember
+from council.models.sessions import Session
 
 # What nh3 lets through from the Markdown of the minutes: text structure, tables and links, nothing active.
 MINUTES_TAGS = {
@@ -37,13 +38,6 @@ def require_held_session(session):
 
 def signed_minutes_upload_to(instance, filename):
     return f"actas/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
-
-
-def validate_pdf(upload):
-    """Evidence rules (size, content matching the extension), restricted to PDF."""
-    if os.path.splitext(upload.name or "")[1].lower() != ".pdf":
-        raise ValidationError(_("The signed minutes must be a PDF file."), code="file_type")
-    validate_evidence_file(upload)
 
 
 class MinutesQuerySet(models.QuerySet):
@@ -245,6 +239,32 @@ class AgreementQuerySet(PublicQuerySet):
             .filter(session__status=Session.Status.HELD, due_on__lt=on or today())
             .select_related("session", "responsible_organization", "responsible_member")
             .order_by("due_on", "session__scheduled_on", "number")
+        )
+
+    def with_overdue(self, on=None):
+        """Annotate `is_overdue`: open, of a held session, and past its due date on `on` (today by default)."""
+        return self.annotate(
+            is_overdue=Case(
+                When(
+                    Q(
+                        status__in=Agreement.OPEN_STATUSES,
+                        session__status=Session.Status.HELD,
+                        due_on__lt=on or today(),
+                    ),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def for_public_list(self):
+        """Every agreement of a held session, with what the public list shows, the newest session first."""
+        return (
+            self.filter(session__status=Session.Status.HELD)
+            .with_overdue()
+            .select_related("session", "responsible_organization", "responsible_member")
+            .order_by("-session__scheduled_on", "-session__number", "number")
         )
 
     def for_council_page(self):
