@@ -43,7 +43,7 @@ class ScopedAdminMixin:
         raise NotImplementedError
 
     def get_queryset(self, request):
-        return self.scoped(request, super().get_queryset(request))
+        return self.scoped(request, super().get_queryset(request).visible_to(request.user))
 
     def get_object(self, request, object_id, from_field=None):
         # Look the object up unscoped, so that an object out of reach is refused (403), not reported missing.

@@ -29,7 +29,9 @@ class ProgressUpdatesFeed(ArchivedFeed):
         return reverse("commitments:commitment-list")
 
     def entries(self, subject):
-        return ProgressUpdate.objects.select_related("milestone__commitment").order_by("created_at", "pk")
+        return (
+            ProgressUpdate.objects.visible_to(None).select_related("milestone__commitment").order_by("created_at", "pk")
+        )
 
     def item_title(self, item):
         title = _("%(code)s · %(milestone)s: %(progress)s%%") % {
@@ -67,7 +69,7 @@ class CommitmentUpdatesFeed(ProgressUpdatesFeed):
     archive_url_name = "commitments:commitment-feed-archive"
 
     def get_subject(self, request, code):
-        return get_object_or_404(Commitment.objects.published(), code=code)
+        return get_object_or_404(Commitment.objects.visible_to(None), code=code)
 
     def url_kwargs(self, subject):
         return {"code": subject.code}

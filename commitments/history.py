@@ -38,6 +38,10 @@ def tracked_field_names(model):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    def get_queryset(self, request):
+        """What the model's `visible_to` lets this user see, as on the site; an admin may narrow it further."""
+        return super().get_queryset(request).visible_to(request.user)
+
     def revert_disabled(self, request, obj=None):
         return True
 

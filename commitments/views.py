@@ -17,7 +17,7 @@ class PlanListView(ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return ActionPlan.objects.with_progress().order_by("is_demo", "-number")
+        return ActionPlan.objects.visible_to(self.request.user).with_progress().order_by("is_demo", "-number")
 
 
 class PlanDetailView(DetailView):
@@ -25,10 +25,13 @@ class PlanDetailView(DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return ActionPlan.objects.with_progress().prefetch_related("lead_institutions")
+        return ActionPlan.objects.visible_to(self.request.user).with_progress().prefetch_related("lead_institutions")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, commitments=Commitment.objects.for_list().filter(plan=self.object))
+        return super().get_context_data(
+            **kwargs,
+            commitments=Commitment.objects.visible_to(self.request.user).for_list().filter(plan=self.object),
+        )
 
 
 class CommitmentListView(ListView):
@@ -38,7 +41,7 @@ class CommitmentListView(ListView):
 
     def get_queryset(self):
         self.filterset = CommitmentFilter(
-            self.request.GET, queryset=Commitment.objects.published().for_list(), request=self.request
+            self.request.GET, queryset=Commitment.objects.visible_to(self.request.user).for_list(), request=self.request
         )
         if not self.filterset.is_valid():
             return Commitment.objects.none()
@@ -61,7 +64,7 @@ class CommitmentDetailView(DetailView):
 
     def get_queryset(self):
         # With what other apps show per milestone (the council's latest review): see commitments/extensions.py.
-        return Commitment.objects.for_page(
+        return Commitment.objects.visible_to(self.request.user).for_page(
             milestone_prefetches=extensions.milestone_prefetches(),
             commitment_prefetches=extensions.commitment_prefetches(),
         )
@@ -74,18 +77,21 @@ class CommitmentDetailView(DetailView):
 class OrganizationDetailView(DetailView):
     template_name = "commitments/organization_detail.html"
     context_object_name = "organization"
-    queryset = Organization.objects.prefetch_related("led_plans")
+
+    def get_queryset(self):
+        return Organization.objects.visible_to(self.request.user).prefetch_related("led_plans")
 
     def get_context_data(self, **kwargs):
-        organization = self.object
+        organization, user = self.object, self.request.user
         delayed = (
-            Milestone.objects.delayed()
+            Milestone.objects.visible_to(user)
+            .delayed()
             .filter(Q(responsible=organization) | Q(commitment__lead=organization))
             .select_related("commitment", "responsible")
             .order_by("effective_due_on", "commitment__code", "order")
         )
-        led = list(Commitment.objects.for_list().filter(lead=organization))
-        co_led = list(Commitment.objects.for_list().filter(co_responsible=organization))
+        led = list(Commitment.objects.visible_to(user).for_list().filter(lead=organization))
+        co_led = list(Commitment.objects.visible_to(user).for_list().filter(co_responsible=organization))
         return super().get_context_data(
             **kwargs,
             led=led,
@@ -98,9 +104,7 @@ class OrganizationDetailView(DetailView):
 
 def milestone_history(request, code, order):
     """Every progress report of one milestone, the latest first: the commitment page shows only the latest."""
-    milestones = Milestone.objects.filter(commitment__in=Commitment.objects.published()).select_related(
-        "commitment__plan"
-    )
+    milestones = Milestone.objects.visible_to(request.user).select_related("commitment__plan")
     milestone = get_object_or_404(milestones, commitment__code=code, order=order)
     updates = milestone.updates.prefetch_related("evidence")
     context = {"milestone": milestone, "commitment": milestone.commitment, "updates": updates}
@@ -109,7 +113,7 @@ def milestone_history(request, code, order):
 
 def evidence_download(request, pk):
     """Stream an evidence file from private storage, under a safe name."""
-    evidence = get_object_or_404(Evidence.objects.public().exclude(file=""), pk=pk)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user).exclude(file=""), pk=pk)
     extension = evidence.file.name.rsplit(".", 1)[-1].lower()
     filename = f"{slugify(evidence.title)[:80] or 'evidencia'}.{extension}"
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -17,7 +17,7 @@ class CouncilConfig(AppConfig):
         extensions.add_milestone_prefetch(
             Prefetch(
                 "council_reviews",
-                queryset=MilestoneReview.objects.public().latest_first().select_related("update"),
+                queryset=MilestoneReview.objects.visible_to(None).latest_first().select_related("update"),
                 to_attr="council_reviews_shown",
             )
         )

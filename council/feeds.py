@@ -118,7 +118,7 @@ class PublishedMinutesFeed(ArchivedFeed):
         return reverse("council:session-list")
 
     def entries(self, subject):
-        return Minutes.objects.published().select_related("session").order_by("published_on", "pk")
+        return Minutes.objects.visible_to(None).select_related("session").order_by("published_on", "pk")
 
     def item_title(self, item):
         title = _("Minutes of session %(number)s (%(date)s)") % {

@@ -23,9 +23,9 @@ def sourced(text):
 @require_safe
 def council_home(request):
     facts = council_facts()
-    open_agreements = Agreement.objects.for_council_page()
+    open_agreements = Agreement.objects.visible_to(request.user).for_council_page()
     counts = open_agreements.aggregate(total=Count("pk"), demo=Count("pk", filter=Q(session__is_demo=True)))
-    members = list(CouncilMember.objects.for_council_page())
+    members = list(CouncilMember.objects.visible_to(request.user).for_council_page())
     for member in members:
         member.sourced_role = "" if member.is_demo else facts["roles"].get(member.name, "")
     return render(
@@ -66,7 +66,7 @@ class AgreementListView(FilterView):
     context_object_name = "agreements"
 
     def get_queryset(self):
-        return Agreement.objects.for_public_list()
+        return Agreement.objects.visible_to(self.request.user).for_public_list()
 
 
 class MemberDetailView(DetailView):

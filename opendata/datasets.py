@@ -167,7 +167,7 @@ DATASETS = [
         _("Organizations"),
         _("Municipal secretariats, universities and civil-society organisations that take part in the plans."),
         serializers.OrganizationSerializer,
-        lambda: Organization.objects.order_by("name"),
+        lambda: Organization.objects.visible_to(None).order_by("name"),
         lookup_field="slug",
         filterset_fields={"kind": ["exact"], "is_demo": ["exact"]},
     ),
@@ -177,7 +177,7 @@ DATASETS = [
         _("Action plans"),
         _("Quito's open-government action plans, with their overall progress."),
         serializers.ActionPlanSerializer,
-        lambda: ActionPlan.objects.with_progress().order_by("number"),
+        lambda: ActionPlan.objects.visible_to(None).with_progress().order_by("number"),
         changes_with=(("commitments.Commitment", "updated_at"),),
         lookup_field="slug",
         filterset_fields={"is_demo": ["exact"]},
@@ -189,7 +189,7 @@ DATASETS = [
         _("Every commitment with its texts, institutions, OGP values, progress, status and assessments."),
         serializers.CommitmentSerializer,
         lambda: (
-            Commitment.objects.published()
+            Commitment.objects.visible_to(None)
             .select_related("plan", "lead")
             .prefetch_related("co_responsible", "ogp_values")
             .defer(*Commitment.UNSHOWN_FIELDS)
@@ -214,7 +214,11 @@ DATASETS = [
         _("Milestones"),
         _("The stages of every roadmap with planned and revised dates, current progress and delay."),
         serializers.MilestoneSerializer,
-        lambda: Milestone.objects.select_related("commitment", "responsible").order_by("commitment__code", "order"),
+        lambda: (
+            Milestone.objects.visible_to(None)
+            .select_related("commitment", "responsible")
+            .order_by("commitment__code", "order")
+        ),
         changes_with=(("commitments.ProgressUpdate", "created_at"),),
         filterset_fields={
             "commitment__code": ["exact"],
@@ -229,7 +233,11 @@ DATASETS = [
         _("Progress reports"),
         _("Every dated progress report on a milestone, newest first."),
         serializers.ProgressUpdateSerializer,
-        lambda: ProgressUpdate.objects.select_related("milestone__commitment").order_by("-reported_on", "-pk"),
+        lambda: (
+            ProgressUpdate.objects.visible_to(None)
+            .select_related("milestone__commitment")
+            .order_by("-reported_on", "-pk")
+        ),
         updated_field="created_at",
         filterset_fields={
             "milestone__id": ["exact"],
@@ -244,7 +252,11 @@ DATASETS = [
         _("Evidence"),
         _("Documents and links that prove reported progress: metadata and address of each."),
         serializers.EvidenceSerializer,
-        lambda: Evidence.objects.select_related("update__milestone__commitment").order_by("-dated_on", "-pk"),
+        lambda: (
+            Evidence.objects.visible_to(None)
+            .select_related("update__milestone__commitment")
+            .order_by("-dated_on", "-pk")
+        ),
         updated_field="created_at",
         filterset_fields={"update__milestone__commitment__code": ["exact"], "update__milestone__is_demo": ["exact"]},
     ),
@@ -256,7 +268,11 @@ DATASETS += [
         _("Council members"),
         _("Members of the Open Government Advisory Council, by sector, with their organization and term."),
         serializers.CouncilMemberSerializer,
-        lambda: CouncilMember.objects.select_related("organization").order_by("sector", "role", "name", "pk"),
+        lambda: (
+            CouncilMember.objects.visible_to(None)
+            .select_related("organization")
+            .order_by("sector", "role", "name", "pk")
+        ),
         filterset_fields={
             "sector": ["exact"],
             "role": ["exact"],
@@ -270,7 +286,7 @@ DATASETS += [
         _("Council sessions"),
         _("Every session of the advisory council, with its status and the quorum reached."),
         serializers.SessionSerializer,
-        lambda: Session.objects.with_quorum().order_by("-scheduled_on", "-number"),
+        lambda: Session.objects.visible_to(None).with_quorum().order_by("-scheduled_on", "-number"),
         changes_with=(("council.Attendance", "updated_at"),),
         lookup_field="number",
         filterset_fields={
@@ -286,7 +302,11 @@ DATASETS += [
         _("Attendance"),
         _("Who attended each council session: present, absent, excused or represented by the alternate."),
         serializers.AttendanceSerializer,
-        lambda: Attendance.objects.select_related("session", "member").order_by("-session__number", "member_id"),
+        lambda: (
+            Attendance.objects.visible_to(None)
+            .select_related("session", "member")
+            .order_by("-session__number", "member_id")
+        ),
         filterset_fields={
             "session__number": ["exact"],
             "member__id": ["exact"],
@@ -300,8 +320,10 @@ DATASETS += [
         _("Agreements"),
         _("The council's agreements with who must carry them out, their due date and their follow-up."),
         serializers.AgreementSerializer,
-        lambda: Agreement.objects.select_related("session", "responsible_organization", "responsible_member").order_by(
-            "-session__number", "number"
+        lambda: (
+            Agreement.objects.visible_to(None)
+            .select_related("session", "responsible_organization", "responsible_member")
+            .order_by("-session__number", "number")
         ),
         filterset_fields={"session__number": ["exact"], "status": ["exact"], "session__is_demo": ["exact"]},
     ),
@@ -312,7 +334,7 @@ DATASETS += [
         _("The council's verdict on the progress reported for each milestone, at held sessions."),
         serializers.MilestoneReviewSerializer,
         lambda: (
-            MilestoneReview.objects.public()
+            MilestoneReview.objects.visible_to(None)
             .select_related("session", "milestone__commitment")
             .order_by("-session__number", "milestone_id")
         ),

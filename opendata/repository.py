@@ -39,14 +39,23 @@ class Entry:
 
 
 def commitments_of(plan):
-    updates = ProgressUpdate.objects.order_by("reported_on", "pk").prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.order_by("dated_on", "pk"))
+    updates = (
+        ProgressUpdate.objects.visible_to(None)
+        .order_by("reported_on", "pk")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.visible_to(None).order_by("dated_on", "pk")))
     )
-    reviews = MilestoneReview.objects.public().select_related("session").order_by("session__scheduled_on", "pk")
-    milestones = Milestone.objects.order_by("order").prefetch_related(
-        Prefetch("updates", queryset=updates), Prefetch("council_reviews", queryset=reviews, to_attr="public_reviews")
+    reviews = MilestoneReview.objects.visible_to(None).select_related("session").order_by("session__scheduled_on", "pk")
+    milestones = (
+        Milestone.objects.visible_to(None)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch("updates", queryset=updates),
+            Prefetch("council_reviews", queryset=reviews, to_attr="public_reviews"),
+        )
     )
-    return plan.commitments.order_by("code").prefetch_related(Prefetch("milestones", queryset=milestones))
+    return (
+        plan.commitments.visible_to(None).order_by("code").prefetch_related(Prefetch("milestones", queryset=milestones))
+    )
 
 
 def evidence_path(commitment, milestone, evidence):

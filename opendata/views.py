@@ -41,7 +41,7 @@ def dataset_list(request):
         "opendata/dataset_list.html",
         {
             "entries": entries,
-            "plans": ActionPlan.objects.order_by("-number").only("slug", "title", "number", "is_demo"),
+            "plans": ActionPlan.objects.visible_to(None).order_by("-number").only("slug", "title", "number", "is_demo"),
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "json_ld": dcat.json_ld(dcat.schema_org_catalogue(entries)),
@@ -121,7 +121,7 @@ def api_documentation(request):
 
 def repository_export(request, slug):
     """Serve the ZIP the task worker built; never build it here."""
-    plan = get_object_or_404(ActionPlan, slug=slug)
+    plan = get_object_or_404(ActionPlan.objects.visible_to(None), slug=slug)
     archive = RepositoryArchive.objects.filter(plan=plan).first()
     if archive is None or not archive.is_ready():
         RepositoryArchive.queue_build(plan.pk)

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,6 @@ from commitments.history import HistoryAdmin
 from commitments.models import Commitment
 from commitments.versioning import StaleVersionError, VersionedAdmin
 from proposals.models import (
-    CONSENT_VERSION,
     Call,
     Parish,
     Proposal,
@@ -71,6 +69,9 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["title", "title_en"]
     date_hierarchy = "opens_at"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 class ProposerContactInline(admin.StackedInline):
     """Shown only to users with the view permission on contact data: moderators and superusers."""
@@ -100,6 +101,9 @@ class StatusEventInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -217,9 +221,6 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
             return self.readonly_fieldsets
         return super().get_fieldsets(request, obj)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
     def get_history_fieldsets(self, request, obj):
         return self.readonly_fieldsets  # the stored values, not the moderation steps
 
@@ -248,7 +249,7 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
     def commitment_autocomplete(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        commitments = Commitment.objects.order_by("code")
+        commitments = Commitment.objects.visible_to(request.user).order_by("code")
         term = request.GET.get("term", "").strip()
         if term:
             commitments = commitments.filter(
@@ -268,39 +269,41 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
         return {"call": Call.objects.open_now().first()}
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.entered_by_staff = True
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+        # A new proposal is saved by `Proposal.submit`, together with its contact data, in save_related.
 
     def save_related(self, request, form, formsets, change):
+        # Everything comes from this request's form: one admin instance serves every thread.
         with transaction.atomic():
+            if not change:
+                contacts = next(formset for formset in formsets if formset.model is ProposerContact)
+                contact = next(iter(contacts.save(commit=False)), None)
+                form.instance.submit(contact=contact, by=request.user)
             super().save_related(request, form, formsets, change)
-            # Everything comes from this request's form: one admin instance serves every thread.
-            self._apply_moderation(request, form, change)
+            self._apply_moderation(request, form)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is ProposerContact:
-            for contact in formset.save(commit=False):
-                if not contact.consent_version:
-                    # A paper form from a zonal workshop carries the same notice and the citizen's signature.
-                    contact.consent_version, contact.consented_at = f"{CONSENT_VERSION}-paper", timezone.now()
-                contact.save()
-            return
-        super().save_formset(request, form, formset, change)
-
-    def _apply_moderation(self, request, form, change):
-        proposal, data, user = form.instance, form.cleaned_data, request.user
+        if formset.model is not ProposerContact:
+            return super().save_formset(request, form, formset, change)
         if not change:
-            StatusEvent.objects.create(proposal=proposal, status=proposal.status, by=user)
-            proposal._notify("received")
-        response = data.get("response_text", "").strip()
-        status = data.get("new_status")
-        if response and response != proposal.response:
-            proposal.answer(text=response, status=status or None, note=data.get("status_note", ""), by=user)
-        elif status:
-            proposal.change_status(
-                status=status, note=data.get("status_note", ""), by=user, duplicate_of=proposal.duplicate_of
-            )
+            return  # stored by `Proposal.submit`
+        for contact in formset.save(commit=False):
+            if contact._state.adding:  # contact data taken down after the proposal was entered
+                form.instance.add_contact(contact, on_paper=True)
+            else:
+                contact.save()
+        return None
+
+    def _apply_moderation(self, request, form):
+        proposal, data, user = form.instance, form.cleaned_data, request.user
+        proposal.change_status(
+            data.get("new_status") or None,
+            response=data.get("response_text", "").strip() or None,
+            note=data.get("status_note", ""),
+            by=user,
+            duplicate_of=proposal.duplicate_of,
+        )
         if data.get("hide") and not proposal.is_hidden:
             proposal.hide(reason=data["hide_reason"], by=user)
         elif not data.get("hide") and proposal.is_hidden:

@@ -2,13 +2,15 @@ import re
 import time
 import uuid
 
+import django_filters
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import Parish, Proposal, ProposerContact, normalize_code
+from commitments.forms import SearchFilter, SearchFilterSet
+from proposals.models import Call, Parish, Proposal, ProposerContact, ZonalAdministration, normalize_code
 
 STARTED_SALT = "proposals.form-started"
 # Mobile 09XXXXXXXX or +593 9XXXXXXXX; landline 0[2-7]XXXXXXX (area code and seven digits).
@@ -232,3 +234,32 @@ class ErasureRequestForm(TrackForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class ProposalFilter(SearchFilterSet):
+    q = SearchFilter()
+    call = django_filters.ModelChoiceFilter(
+        label=_("Call"), queryset=Call.objects.visible_to(None), empty_label=_("All calls")
+    )
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Zonal administration"), queryset=ZonalAdministration.objects.all(), empty_label=_("All zones")
+    )
+    parish = django_filters.ModelChoiceFilter(
+        label=_("Parish"), queryset=Parish.objects.all(), empty_label=_("All parishes")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Proposal.Status.choices, empty_label=_("All statuses"), method="filter_status"
+    )
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"), choices=Proposal._meta.get_field("topic").choices, empty_label=_("All topics")
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["q", "call", "zone", "parish", "status", "topic"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_public_status(value)

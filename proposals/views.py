@@ -1,4 +1,3 @@
-import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -7,24 +6,28 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
-from commitments.forms import SearchFilter, SearchFilterSet
 from commitments.search import SEARCH_RESULTS_LIMIT
 from proposals.emails import ERASURE_SALT, email_digest, erasure_request_digest, send_erasure_email
-from proposals.forms import ContactForm, ErasureRequestForm, ProposalForm, TrackForm, parse_submission_token
+from proposals.forms import (
+    ContactForm,
+    ErasureRequestForm,
+    ProposalFilter,
+    ProposalForm,
+    TrackForm,
+    parse_submission_token,
+)
 from proposals.models import (
     CONSENT_VERSION,
     Call,
-    Parish,
     Proposal,
     ProposerContact,
-    ZonalAdministration,
     can_moderate,
     normalize_code,
 )
@@ -48,33 +51,6 @@ def give_back(request, scope):
 
 def too_many(request, message):
     return render(request, "proposals/proposal_rate_limited.html", {"message": message}, status=429)
-
-
-class ProposalFilter(SearchFilterSet):
-    q = SearchFilter()
-    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.all(), empty_label=_("All calls"))
-    zone = django_filters.ModelChoiceFilter(
-        label=_("Zonal administration"), queryset=ZonalAdministration.objects.all(), empty_label=_("All zones")
-    )
-    parish = django_filters.ModelChoiceFilter(
-        label=_("Parish"), queryset=Parish.objects.all(), empty_label=_("All parishes")
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Proposal.Status.choices, empty_label=_("All statuses"), method="filter_status"
-    )
-    topic = django_filters.ChoiceFilter(
-        label=_("Topic"), choices=Proposal._meta.get_field("topic").choices, empty_label=_("All topics")
-    )
-
-    class Meta:
-        model = Proposal
-        fields = ["q", "call", "zone", "parish", "status", "topic"]
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_status(self, queryset, name, value):
-        return queryset.with_public_status(value)
 
 
 class BoundedPaginator(Paginator):
@@ -122,16 +98,24 @@ class ProposalListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter=self.filterset, query_string=query.urlencode(), open_call=Call.objects.open_now().first(), **kwargs
+            filter=self.filterset,
+            query_string=query.urlencode(),
+            open_call=Call.objects.visible_to(self.request.user).open_now().first(),
+            **kwargs,
         )
 
 
 @never_cache
 def proposal_create(request):
     # The call closing soonest, permanent mailboxes last.
-    call = Call.objects.open_now().order_by(F("closes_at").asc(nulls_last=True), "opens_at").first()
+    call = (
+        Call.objects.visible_to(request.user)
+        .open_now()
+        .order_by(F("closes_at").asc(nulls_last=True), "opens_at")
+        .first()
+    )
     if call is None:
-        upcoming = Call.objects.upcoming().first()
+        upcoming = Call.objects.visible_to(request.user).upcoming().first()
         return render(request, "proposals/proposal_closed.html", {"upcoming": upcoming})
     limit_message = _("You have sent many proposals in a short time. Please wait an hour and try again.")
     if request.method == "POST":
@@ -145,7 +129,6 @@ def proposal_create(request):
         contact_form = ContactForm(request.POST)
         if form.is_valid() and contact_form.is_valid():
             contact = contact_form.save(commit=False)
-            contact.consent_version, contact.consented_at = CONSENT_VERSION, timezone.now()
             contact.language = translation.get_language() or settings.LANGUAGE_CODE
             proposal = form.save(commit=False)
             proposal.submission_token = form.cleaned_data["submission_token"]

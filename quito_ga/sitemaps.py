@@ -48,9 +48,9 @@ class StaticPagesSitemap(PortalSitemap):
     ]
     # A list that shows only demonstration data is a demo page: it asks not to be indexed, so it is left out.
     lists = {
-        "commitments:plan-list": lambda: ActionPlan.objects.all(),
-        "commitments:commitment-list": lambda: Commitment.objects.published(),
-        "council:session-list": lambda: Session.objects.all(),
+        "commitments:plan-list": lambda: ActionPlan.objects.visible_to(None),
+        "commitments:commitment-list": lambda: Commitment.objects.visible_to(None),
+        "council:session-list": lambda: Session.objects.visible_to(None),
         "proposals:proposal-list": lambda: Proposal.objects.visible_to(None),
     }
 
@@ -65,7 +65,7 @@ class PlanSitemap(ChangedSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ActionPlan.objects.filter(is_demo=False).order_by("number")
+        return ActionPlan.objects.visible_to(None).filter(is_demo=False).order_by("number")
 
 
 class CommitmentSitemap(ChangedSitemap):
@@ -73,21 +73,21 @@ class CommitmentSitemap(ChangedSitemap):
     priority = 0.7
 
     def items(self):
-        return Commitment.objects.published().filter(is_demo=False, plan__is_demo=False).order_by("code")
+        return Commitment.objects.visible_to(None).filter(is_demo=False, plan__is_demo=False).order_by("code")
 
 
 class OrganizationSitemap(ChangedSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Organization.objects.filter(is_demo=False).order_by("slug")
+        return Organization.objects.visible_to(None).filter(is_demo=False).order_by("slug")
 
 
 class SessionSitemap(ChangedSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Session.objects.filter(is_demo=False).order_by("number")
+        return Session.objects.visible_to(None).filter(is_demo=False).order_by("number")
 
 
 class ProposalSitemap(ChangedSitemap):

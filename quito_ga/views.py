@@ -18,9 +18,12 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    plan = ActionPlan.objects.with_progress().filter(is_demo=False).featured()
-    commitments = Commitment.objects.for_list().filter(plan=plan) if plan else Commitment.objects.none()
-    updates = ProgressUpdate.objects.latest_first().select_related("milestone__commitment__plan")[:6]
+    user = request.user
+    plan = ActionPlan.objects.visible_to(user).with_progress().filter(is_demo=False).featured()
+    commitments = (
+        Commitment.objects.visible_to(user).for_list().filter(plan=plan) if plan else Commitment.objects.none()
+    )
+    updates = ProgressUpdate.objects.visible_to(user).latest_first().select_related("milestone__commitment__plan")[:6]
     return render(request, "home.html", {"plan": plan, "commitments": commitments, "latest_updates": updates})
 
 

@@ -69,58 +69,58 @@ def milestone_sections(milestones, on):
     ]
 
 
-def punctuality_section(on):
-    organizations = Organization.objects.least_punctual_first(on)
+def punctuality_section(user, on):
+    organizations = Organization.objects.visible_to(user).least_punctual_first(on)
     return section(
         "punctuality", _("Punctuality by institution"), organizations, changelist("commitments_organization")
     )
 
 
-def secretariat_sections(on):
+def secretariat_sections(user, on):
     return [
         section(
             "to_record",
             _("Sessions to record"),
-            Session.objects.to_record(on),
+            Session.objects.visible_to(user).to_record(on),
             changelist("council_session", scheduled_on__lte=on.isoformat()),
         ),
         section(
             "minutes_to_approve",
             _("Minutes awaiting approval"),
-            Minutes.objects.awaiting_approval(),
+            Minutes.objects.visible_to(user).awaiting_approval(),
             changelist("council_minutes", status__exact=Minutes.Status.DRAFT),
         ),
         section(
             "minutes_to_publish",
             _("Minutes awaiting publication"),
-            Minutes.objects.awaiting_publication(),
+            Minutes.objects.visible_to(user).awaiting_publication(),
             changelist("council_minutes", status__exact=Minutes.Status.APPROVED),
         ),
         section(
             "agreements_overdue",
             _("Overdue agreements"),
-            Agreement.objects.overdue(on),
+            Agreement.objects.visible_to(user).overdue(on),
             changelist("council_agreement", status__in="pending,in_progress", due_on__lt=on.isoformat()),
         ),
     ]
 
 
-def council_sections(on):
-    upcoming = Session.objects.upcoming(on).prefetch_related("agenda_items").first()
+def council_sections(user, on):
+    upcoming = Session.objects.visible_to(user).upcoming(on).prefetch_related("agenda_items").first()
     return [
         Section("next_session", _("Next session"), [upcoming] if upcoming else []),
         section(
             "drafts_to_review",
             _("Draft minutes to review"),
-            Minutes.objects.awaiting_approval(),
+            Minutes.objects.visible_to(user).awaiting_approval(),
             changelist("council_minutes", status__exact=Minutes.Status.DRAFT),
         ),
     ]
 
 
-def moderation_sections(on):
+def moderation_sections(user, on):
     target = settings.PROPOSALS_RESPONSE_TARGET_DAYS
-    proposals, has_more = bounded(Proposal.objects.awaiting_answer())
+    proposals, has_more = bounded(Proposal.objects.visible_to(user).awaiting_answer())
     for proposal in proposals:
         proposal.waiting = proposal.days_waiting(on)
         proposal.past_target = proposal.waiting > target
@@ -136,16 +136,16 @@ def role_home(user, on=None):
     everything = user.is_superuser
     sections = []
     if everything or COORDINATION_GROUP in groups:
-        sections += milestone_sections(Milestone.objects.all(), on)
-        sections.append(punctuality_section(on))
+        sections += milestone_sections(Milestone.objects.visible_to(user), on)
+        sections.append(punctuality_section(user, on))
     elif EDITOR_GROUP in groups and staff_organization_id(user) is not None:
-        sections += milestone_sections(Milestone.objects.editable_by(user), on)
+        sections += milestone_sections(Milestone.objects.visible_to(user).editable_by(user), on)
     if everything or SECRETARIAT_GROUP in groups:
-        sections += secretariat_sections(on)
+        sections += secretariat_sections(user, on)
     if everything or COUNCIL_GROUP in groups:
-        council = council_sections(on)
+        council = council_sections(user, on)
         # The secretariat's "minutes awaiting approval" already lists the drafts.
         sections += council[:1] if everything or SECRETARIAT_GROUP in groups else council
     if everything or MODERATION_GROUP in groups:
-        sections += moderation_sections(on)
+        sections += moderation_sections(user, on)
     return sections

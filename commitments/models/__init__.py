@@ -21,7 +21,6 @@ from commitments.models.demo import DEMO_FLAG_CACHE_KEY, demo_data_present, forg
 from commitments.models.plans import ActionPlan, ActionPlanQuerySet, OgpValue, Organization, OrganizationQuerySet
 from commitments.models.progress import (
     Evidence,
-    EvidenceQuerySet,
     ProgressUpdate,
     ProgressUpdateQuerySet,
     evidence_upload_to,
@@ -64,7 +63,6 @@ __all__ = [
     "Completion",
     "DatePrecision",
     "Evidence",
-    "EvidenceQuerySet",
     "Milestone",
     "MilestoneQuerySet",
     "OgpValue",

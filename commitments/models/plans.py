@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models.base import Bilingual, DatePrecision, precision_field, today, translated_fields_field
+from commitments.visibility import PublicQuerySet
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(PublicQuerySet):
     def with_punctuality(self, on=None):
         """Annotate `due_count` (milestones it is responsible for, due before `on`) and `on_time_count` of them."""
         due = Q(milestones__effective_due_on__lt=on or today())
@@ -81,7 +82,7 @@ class Organization(models.Model):
         return round(self.on_time_count * 100 / self.due_count)
 
 
-class ActionPlanQuerySet(models.QuerySet):
+class ActionPlanQuerySet(PublicQuerySet):
     def with_progress(self):
         """Annotate the counts behind `progress`: the mean over the commitments whose progress is known."""
         return self.annotate(

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models.base import today
 from commitments.models.roadmap import Milestone
 from commitments.validators import validate_evidence_file
+from commitments.visibility import PublicQuerySet
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class ProgressUpdateQuerySet(PublicQuerySet):
     def latest_first(self):
         return self.select_related("milestone__commitment").order_by("-reported_on", "-created_at", "-pk")
 
@@ -141,11 +142,6 @@ class ProgressUpdate(models.Model):
         raise ValidationError(self.EVIDENCE_REQUIRED, code="evidence_required")
 
 
-class EvidenceQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(update__milestone__commitment__plan__isnull=False)
-
-
 def evidence_upload_to(instance, filename):
     extension = os.path.splitext(filename)[1].lower()
     return f"evidencias/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
@@ -164,7 +160,7 @@ class Evidence(models.Model):
     dated_on = models.DateField(_("date"), default=today)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = EvidenceQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["dated_on", "pk"]

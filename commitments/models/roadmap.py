@@ -25,6 +25,7 @@ from commitments.models.plans import ActionPlan, OgpValue, Organization
 from commitments.models.staff import EDITOR_GROUP, coordinates_plans, staff_organization_id
 from commitments.search import build_search_text, text_search
 from commitments.versioning import Versioned
+from commitments.visibility import PublicQuerySet
 
 
 class Completion(models.TextChoices):
@@ -37,10 +38,7 @@ class Completion(models.TextChoices):
     COMPLETE = "complete", _("Complete")
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(plan__isnull=False)
-
+class CommitmentQuerySet(PublicQuerySet):
     def for_list(self):
         # The milestone figures are stored on each commitment (`refresh_summary()`): a list never counts them.
         return self.select_related("plan", "lead").defer(*Commitment.UNSHOWN_FIELDS).order_by("plan__number", "code")
@@ -69,8 +67,7 @@ class CommitmentQuerySet(models.QuerySet):
         `milestone_prefetches`: what other apps show per milestone, registered in `commitments/extensions.py` (the
         council's latest review); the page's view passes them, one query each."""
         return (
-            self.published()
-            .select_related("plan", "lead")
+            self.select_related("plan", "lead")
             .defer(*Commitment.UNSHOWN_FIELDS)
             .prefetch_related(
                 "ogp_values",
@@ -341,7 +338,7 @@ DUE_SOON_DAYS = 30
 NO_REPORT_DAYS = 60
 
 
-class MilestoneQuerySet(models.QuerySet):
+class MilestoneQuerySet(PublicQuerySet):
     def delayed(self, on=None):
         on = on or today()
         return self.exclude(status=Milestone.Status.COMPLETE).filter(effective_due_on__lt=on)

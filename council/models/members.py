@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Organization, today
+from commitments.visibility import PublicQuerySet
 
 
 def in_office_on(date, prefix=""):
@@ -21,7 +22,7 @@ def in_office_on(date, prefix=""):
     )
 
 
-class CouncilMemberQuerySet(models.QuerySet):
+class CouncilMemberQuerySet(PublicQuerySet):
     def in_office(self, on=None):
         return self.filter(in_office_on(on or today()))
 

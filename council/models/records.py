@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from commitments.models import Milestone, Organization, ProgressUpdate, today
 from commitments.validators import validate_pdf
 from commitments.versioning import Versioned
+from commitments.visibility import PublicQuerySet, holds
 from council.models.members import CouncilMember
 from council.models.sessions import Session
 
@@ -40,12 +41,11 @@ def signed_minutes_upload_to(instance, filename):
 
 
 class MinutesQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Minutes.Status.PUBLISHED)
-
     def visible_to(self, user):
-        """Drafts and approved-but-unpublished minutes stay in the back office."""
-        return self.published()
+        """Published minutes; drafts and approved-but-unpublished ones only for the council and its secretariat."""
+        if holds(user, "council.view_minutes"):
+            return self
+        return self.filter(status=Minutes.Status.PUBLISHED)
 
     def awaiting_approval(self):
         return self.filter(status=Minutes.Status.DRAFT).select_related("session").order_by("session__scheduled_on")
@@ -194,6 +194,14 @@ class Minutes(Versioned):
         self.save()
 
 
+class ErratumQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The errata of the minutes `user` may see."""
+        if holds(user, "council.view_minutes"):
+            return self
+        return self.filter(minutes__status=Minutes.Status.PUBLISHED)
+
+
 class Erratum(models.Model):
     """A correction of approved minutes, which themselves stay as approved."""
 
@@ -204,6 +212,7 @@ class Erratum(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, verbose_name=_("author")
     )
 
+    objects = ErratumQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -224,7 +233,7 @@ class Erratum(models.Model):
             )
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(PublicQuerySet):
     def open(self):
         return self.filter(status__in=Agreement.OPEN_STATUSES)
 
@@ -342,7 +351,10 @@ class Agreement(models.Model):
 
 
 class MilestoneReviewQuerySet(models.QuerySet):
-    def public(self):
+    def visible_to(self, user):
+        """Reviews of held sessions; those of a session not (or no longer) held only for the council's roles."""
+        if holds(user, "council.view_milestonereview"):
+            return self
         return self.filter(session__status=Session.Status.HELD)
 
     def latest_first(self):

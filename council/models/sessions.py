@@ -13,11 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, Milestone, today
 from commitments.versioning import Versioned
+from commitments.visibility import PublicQuerySet
 from council.models.members import CouncilMember
 from council.models.quorum import Quorum, QuorumRule, quorum_annotations
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(PublicQuerySet):
+    """Every session is public: the convocation, the record and the suspension alike."""
+
     def held(self):
         return self.filter(status=Session.Status.HELD)
 
@@ -25,10 +28,6 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(status=Session.Status.CONVENED, scheduled_on__gte=on or today()).order_by(
             "scheduled_on", "starts_at", "number"
         )
-
-    def visible_to(self, user):
-        """Every session is public: the convocation, the record and the suspension alike."""
-        return self
 
     def with_quorum(self):
         """Annotate the rule applied, `members_in_office` (the seats it counts) and `attending` among them.
@@ -287,6 +286,7 @@ class AgendaItem(models.Model):
         "Agreement", blank=True, related_name="followed_up_in", verbose_name=_("agreements followed up"),
     )  # fmt: skip
 
+    objects = PublicQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[agreements])
 
     class Meta:
@@ -328,6 +328,7 @@ class Attendance(models.Model):
 
     # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    objects = PublicQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Bilingual
+from commitments.visibility import PublicQuerySet
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(PublicQuerySet):
     def open_now(self, at=None):
         at = at or timezone.now()
         return self.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=at), opens_at__lte=at)

@@ -64,6 +64,11 @@ class ProposerContact(models.Model):
     def get_absolute_url(self):
         return reverse("admin:proposals_proposal_change", args=[self.proposal_id])
 
+    def record_consent(self, *, on_paper):
+        """Stamp the consent given: the notice's version (a paper form carries the same one, signed) and when."""
+        self.consent_version = f"{CONSENT_VERSION}-paper" if on_paper else CONSENT_VERSION
+        self.consented_at = timezone.now()
+
     def is_anonymised(self):
         return self.anonymised_at is not None
 

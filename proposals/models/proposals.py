@@ -253,49 +253,69 @@ class Proposal(Versioned):
         return ((on or timezone.localdate()) - timezone.localdate(self.created_at)).days
 
     @transaction.atomic
-    def submit(self, *, contact, by=None):
-        """Save a new proposal with its proposer's contact data, open its timeline and send the code."""
+    def submit(self, *, contact=None, by=None):
+        """Save a new proposal with its proposer's contact data, open its timeline and send the code.
+
+        `by` is the staff member entering a citizen's proposal from a paper form (at a meeting, a zonal
+        workshop); None for the public form.
+        """
         self.entered_by_staff = by is not None
         # A proposal sent to a demonstration call belongs to the demonstration, like its call.
         self.is_demo = bool(self.call_id and self.call.is_demo)
         # The token's uniqueness is left to the database: a check here could pass for two requests at once.
         self.full_clean(exclude=["code", "submission_token"])
         self.save()
-        contact.proposal = self
-        contact.save()
+        if contact is not None:
+            self.add_contact(contact, on_paper=by is not None)
         StatusEvent.objects.create(proposal=self, status=self.Status.RECEIVED, by=by)
         self._notify("received")
         return self
 
-    @transaction.atomic
-    def change_status(self, *, status, note="", by=None, duplicate_of=None):
-        """Move to `status`, record it in the public timeline and tell the proposer after commit."""
-        status = self.Status(status)
-        if status == self.Status.DUPLICATE and duplicate_of is not None and duplicate_of.pk == self.pk:
-            raise ValidationError(_("A proposal cannot duplicate itself."), code="duplicate_of_itself")
-        original_id = duplicate_of.pk if duplicate_of is not None else self.duplicate_of_id
-        self.check_closing(status=status, response=self.response, duplicate_of_id=original_id)
-        if status == self.Status.DUPLICATE and duplicate_of is not None:
-            self.duplicate_of = duplicate_of
-        self.status = status
-        self.closed_at = timezone.now() if status in self.CLOSED_STATUSES else None
-        self.save(update_fields=["status", "closed_at", "duplicate_of"])
-        event = StatusEvent.objects.create(proposal=self, status=status, note=note, by=by)
-        self._notify("status")
-        return event
+    def add_contact(self, contact, *, on_paper):
+        """Store the proposer's contact data with the consent they gave."""
+        contact.proposal = self
+        contact.record_consent(on_paper=on_paper)
+        contact.save()
 
     @transaction.atomic
-    def answer(self, *, text, status=None, note="", by=None):
-        """Publish the reasoned response, optionally with a new status, and tell the proposer."""
-        if not text.strip():
-            raise ValidationError(_("Write the reasoned response."), code="empty_response")
-        self.response = text.strip()
-        self.responded_at = timezone.now()
-        self.save(update_fields=["response", "responded_at"])
-        if status and status != self.status:
-            self.change_status(status=status, note=note, by=by)
+    def change_status(self, status=None, *, response=None, note="", by=None, duplicate_of=None):
+        """Move to `status` and/or publish the reasoned `response`: the one way moderation changes a proposal.
+
+        Checks the closing rules, records a new status in the public timeline and tells the proposer after
+        commit. A step that changes nothing records nothing and sends nothing.
+        """
+        status = self.Status(status or self.status)
+        if response is not None:
+            if not response.strip():
+                raise ValidationError(_("Write the reasoned response."), code="empty_response")
+            response = response.strip()
         else:
-            self._notify("answer")
+            response = self.response
+        if status == self.Status.DUPLICATE and duplicate_of is not None and duplicate_of.pk == self.pk:
+            raise ValidationError(_("A proposal cannot duplicate itself."), code="duplicate_of_itself")
+        status_changed, answered = status != self.status, response != self.response
+        if not (status_changed or answered):
+            return None
+        original_id = duplicate_of.pk if duplicate_of is not None else self.duplicate_of_id
+        self.check_closing(status=status, response=response, duplicate_of_id=original_id)
+        fields = []
+        if answered:
+            self.response, self.responded_at = response, timezone.now()
+            fields += ["response", "responded_at"]
+        if status_changed:
+            if status == self.Status.DUPLICATE and duplicate_of is not None:
+                self.duplicate_of = duplicate_of
+            self.status = status
+            self.closed_at = timezone.now() if status in self.CLOSED_STATUSES else None
+            fields += ["status", "closed_at", "duplicate_of"]
+        self.save(update_fields=fields)
+        event = StatusEvent.objects.create(proposal=self, status=status, note=note, by=by) if status_changed else None
+        self._notify("status" if status_changed else "answer")
+        return event
+
+    def answer(self, *, text, status=None, note="", by=None):
+        """Publish the reasoned response, optionally with a new status (`change_status` with a response)."""
+        return self.change_status(status, response=text, note=note, by=by)
 
     @transaction.atomic
     def hide(self, *, reason, by=None):
@@ -326,6 +346,14 @@ class ProposalQueue(Proposal):
         verbose_name_plural = _("new proposals (queue)")
 
 
+class StatusEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The timeline of the proposals `user` may see."""
+        if user is not None and user.is_authenticated and can_moderate(user):
+            return self
+        return self.filter(proposal__is_hidden=False)
+
+
 class StatusEvent(models.Model):
     """One step of a proposal's public timeline. Append-only."""
 
@@ -336,6 +364,8 @@ class StatusEvent(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    objects = StatusEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

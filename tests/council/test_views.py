@@ -6,7 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from council.models import Agreement, Attendance, Erratum, Minutes, Session
+from commitments.models import COORDINATION_GROUP, EDITOR_GROUP
+from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Agreement, Attendance, Erratum, Minutes, Session
+from proposals.models import MODERATION_GROUP
 from tests.council.factories import (
     AgreementFactory,
     CouncilMemberFactory,
@@ -15,7 +17,7 @@ from tests.council.factories import (
     SessionFactory,
     held_session,
 )
-from tests.factories import MilestoneFactory
+from tests.factories import MilestoneFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +82,25 @@ def test_unpublished_minutes_never_appear_publicly(client, members, status):
     html = client.get(minutes.session.get_absolute_url()).content.decode()
     assert "Texto secreto del borrador" not in html
     assert client.get(reverse("council:minutes-download", kwargs={"number": minutes.session.number})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("group", "sees_it"),
+    [
+        (COUNCIL_GROUP, True),
+        (SECRETARIAT_GROUP, True),
+        (COORDINATION_GROUP, False),
+        (EDITOR_GROUP, False),
+        (MODERATION_GROUP, False),
+    ],
+)
+def test_unpublished_minutes_show_labelled_only_to_the_councils_roles(client, members, group, sees_it):
+    minutes = MinutesFactory(session=held_session(members, present=3), text="Texto del borrador para el consejo")
+    client.force_login(staff_user("persona-del-rol", group))
+    html = client.get(minutes.session.get_absolute_url()).content.decode()
+    assert ("Texto del borrador para el consejo" in html) is sees_it
+    assert ("Acta no pública (Borrador): la ves por tu función en el consejo." in html) is sees_it
+    assert "Aprobada por el consejo" not in html  # a draft was approved at no session
 
 
 def test_unknown_session_is_not_found(client):

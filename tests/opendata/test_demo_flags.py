@@ -24,7 +24,7 @@ DERIVED = {
     "evidencias": lambda: Evidence.objects.filter(update__milestone__is_demo=True),
     "asistencia": lambda: Attendance.objects.filter(session__is_demo=True),
     "acuerdos": lambda: Agreement.objects.filter(session__is_demo=True),
-    "verificaciones": lambda: MilestoneReview.objects.public().filter(session__is_demo=True),
+    "verificaciones": lambda: MilestoneReview.objects.visible_to(None).filter(session__is_demo=True),
 }
 
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 from commitments.forms import CommitmentFilter
 from council.forms import SessionFilter
 from opendata.datasets import DATASETS
-from proposals.views import ProposalFilter
+from proposals.forms import ProposalFilter
 from tests.council.factories import SessionFactory
 from tests.factories import CommitmentFactory
 from tests.proposals.factories import ProposalFactory
