@@ -13,6 +13,7 @@ from commitments.forms import SearchFilter, SearchFilterSet
 from proposals.models import Call, Parish, Proposal, ProposerContact, ZonalAdministration, normalize_code
 
 STARTED_SALT = "proposals.form-started"
+CONFIRM_SALT = "proposals.form-confirm"
 # Mobile 09XXXXXXXX or +593 9XXXXXXXX; landline 0[2-7]XXXXXXX (area code and seven digits).
 PHONE_PATTERN = re.compile(r"^(?:09\d{8}|\+5939\d{8}|0[2-7]\d{7})$")
 
@@ -65,12 +66,15 @@ class ProposalForm(forms.ModelForm):
     # A field people never see (hidden by the stylesheet) and bots fill in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Set when a form sent faster than a person usually types came back for confirmation: the second send of
+    # that same form is taken as the person's (a bot would have to read and resend the page).
+    confirmed = forms.CharField(widget=forms.HiddenInput, required=False)
     # Drawn each time the form is shown; sending the same form again finds the proposal it already stored.
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Proposal
-        fields = ["title", "problem", "solution", "topic", "zone", "parish"]
+        fields = ["title", "problem", "topic", "zone", "parish", "solution"]
         labels = {
             "title": _("Title of your proposal"),
             "problem": _("What is the problem?"),
@@ -136,11 +140,27 @@ class ProposalForm(forms.ModelForm):
         if elapsed is None:
             self.renew_started()
             raise ValidationError(_("The form expired. Check your answers and send it again."), code="form_expired")
-        if elapsed < settings.PROPOSALS_MIN_FILL_SECONDS:
+        if elapsed < settings.PROPOSALS_MIN_FILL_SECONDS and not self.is_confirmation():
+            self.ask_confirmation()
             raise ValidationError(
-                _("The form was sent too quickly. Check your answers and send it again."), code="too_fast"
+                _("Please check your answers, then press “Confirm and send my proposal”."), code="too_fast"
             )
         return cleaned
+
+    def ask_confirmation(self):
+        self.data = self.data.copy()
+        self.data["confirmed"] = signing.dumps(str(self.data.get("submission_token", "")), salt=CONFIRM_SALT)
+
+    def is_confirmation(self):
+        """Whether this is the confirming send of a form that came back once for being too fast."""
+        try:
+            token = signing.loads(self.data.get("confirmed", ""), salt=CONFIRM_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            return False
+        return token == str(self.data.get("submission_token", ""))
+
+    def needs_confirmation(self):
+        return any(error.code == "too_fast" for error in self.errors.as_data().get("__all__", []))
 
     def renew_started(self):
         self.data = self.data.copy()
@@ -263,3 +283,16 @@ class ProposalFilter(SearchFilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.with_public_status(value)
+
+
+def error_summary(*forms_):
+    """The errors of `forms_` for the summary at the top of a page: (anchor, message) pairs, in the order of the
+    fields on the page, each anchor the field to correct (a form-wide error points at the form)."""
+    items = []
+    for form in forms_:
+        for message in form.non_field_errors():
+            items.append(("#proposal-form", message))
+        for name, field in form.fields.items():
+            if name in form.errors and not field.widget.is_hidden:
+                items.extend((f"#{form[name].auto_id}", message) for message in form.errors[name])
+    return items

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -21,6 +23,7 @@ from proposals.forms import (
     ProposalFilter,
     ProposalForm,
     TrackForm,
+    error_summary,
     parse_submission_token,
 )
 from proposals.models import (
@@ -141,6 +144,7 @@ def proposal_create(request):
     else:
         form, contact_form = ProposalForm(call=call), ContactForm()
     context = {"form": form, "contact_form": contact_form, "call": call, "consent_version": CONSENT_VERSION}
+    context["errors"] = error_summary(form, contact_form) if form.is_bound else []
     context["retention_days"] = settings.PROPOSALS_RETENTION_DAYS
     return render(request, "proposals/proposal_form.html", context)
 
@@ -172,8 +176,25 @@ def proposal_submitted(request):
     code = request.session.get(SESSION_CODE_KEY)
     if not code:
         return redirect("proposals:proposal-create")
-    proposal = get_object_or_404(Proposal, code=code)
-    return render(request, "proposals/proposal_submitted.html", {"proposal": proposal})
+    proposal = get_object_or_404(Proposal.objects.select_related("contact"), code=code)
+    contact = getattr(proposal, "contact", None)
+    return render(
+        request,
+        "proposals/proposal_submitted.html",
+        {
+            "proposal": proposal,
+            "email": mask_email(contact.email) if contact is not None and contact.email else "",
+            "answer_by": proposal.created_at + datetime.timedelta(days=settings.PROPOSALS_RESPONSE_TARGET_DAYS),
+            "target_days": settings.PROPOSALS_RESPONSE_TARGET_DAYS,
+        },
+    )
+
+
+def mask_email(address):
+    """`ana.perez@example.org` → `a•••••••@example.org`: enough to recognise one's own address on a shared
+    screen, not enough to read someone else's."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}{'•' * max(len(local) - 1, 3)}@{domain}"
 
 
 def _lookup(request):

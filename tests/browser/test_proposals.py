@@ -135,3 +135,32 @@ def test_a_guest_proposal_is_answered_by_the_moderator_and_the_guest_reads_the_a
     assert page.locator("main a[href='/compromisos/ECQTO0001/']").count() == 1
     assert "Inés Guamán" not in content and "ines.guaman@example.org" not in content
     assert_accessible(page)
+
+
+def test_on_a_phone_one_mistake_focuses_the_summary_keeps_the_input_and_the_link_reaches_the_field(
+    page, assert_accessible, demo
+):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/propuestas/nueva/")
+    page.locator("#id_title").fill("Veredas seguras en La Magdalena")
+    page.locator("#id_problem").fill("Las veredas están rotas y no hay rampas.")
+    page.locator("#id_topic").select_option("civic_participation")
+    page.locator("#id_zone").select_option(index=1)
+    page.locator("#id_solution").fill("Un plan de arreglo con los vecinos.")
+    page.locator("#id_name").fill("Ana")
+    page.locator("#id_email").fill("ana-sin-arroba")  # the one mistake
+    page.locator("#id_consent").check()
+    page.locator("form.proposal-form button[type=submit]").click()
+    page.wait_for_selector("#form-errors")
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.locator("#id_title").input_value() == "Veredas seguras en La Magdalena"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    page.locator("#form-errors a").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_email"
+    page.locator("#id_email").fill("ana@example.org")
+    assert page.locator("#id_consent").is_checked()  # the consent given stays given
+    page.locator("form.proposal-form button[type=submit]").click()
+    page.wait_for_selector("#tracking-code")
+    assert "Qué pasa ahora" in page.content()
+    assert_accessible(page)

@@ -1,4 +1,6 @@
 import datetime
+import re
+import uuid
 
 import pytest
 from django.core import mail
@@ -38,8 +40,9 @@ def submit(client, data, **extra):
 
 def test_form_has_the_three_sections_privacy_notice_and_an_unticked_consent(client, call, zone):
     content = client.get(CREATE_URL).content.decode()
-    for text in ("1. Tus datos", "2. El problema", "3. Tu propuesta de solución", "Aviso de privacidad"):
-        assert text in content
+    # The proposal first, the personal data last with the privacy notice beside it.
+    order = ["1. El problema", "2. Tu propuesta de solución", "3. Tus datos", "Aviso de privacidad"]
+    assert [content.index(text) for text in order] == sorted(content.index(text) for text in order)
     assert "Ley Orgánica de Protección de Datos Personales" in content
     assert "Superintendencia de Protección de Datos Personales" in content
     assert CONSENT_VERSION in content
@@ -69,6 +72,11 @@ def test_a_valid_submission_saves_the_proposal_and_shows_the_code(
     assert contact.language == "es"
     page = client.get(response["Location"]).content.decode()
     assert proposal.code in page
+    # What happens next: public now, the email it went to (masked), the answer target and its date.
+    assert "Tu propuesta ya es pública" in page
+    assert "m••••@example.org" in page and "maria@example.org" not in page
+    assert "El municipio se propone responder en 30 días" in page
+    assert "página de seguimiento" in page
     assert len(mail.outbox) == 1
     assert proposal.code in mail.outbox[0].body and f"/propuestas/{proposal.code}/" in mail.outbox[0].body
     assert "Recibimos tu propuesta" in mail.outbox[0].subject
@@ -141,12 +149,41 @@ def test_the_honeypot_refuses_bots(client, call, zone):
     assert not Proposal.objects.exists()
 
 
-def test_a_form_sent_too_fast_is_refused_and_kept(client, call, zone, settings):
+def test_a_form_sent_too_fast_is_kept_and_asks_to_confirm_once_without_counting(client, call, zone, settings):
     settings.PROPOSALS_MIN_FILL_SECONDS = 5
-    content = submit(client, form_data(zone, started=old_started_token(seconds_ago=1))).content.decode()
-    assert "El formulario se envió demasiado rápido." in content
-    assert 'value="María Pérez"' in content
+    settings.PROPOSALS_SUBMISSIONS_PER_HOUR = 1
+    data = form_data(zone, started=old_started_token(seconds_ago=1), submission_token=str(uuid.uuid4()))
+    response = submit(client, data)
+    content = response.content.decode()
+    assert response.status_code == 200 and not Proposal.objects.exists()
+    assert "Confirma tu propuesta" in content and "Confirmar y enviar mi propuesta" in content
+    assert 'value="María Pérez"' in content  # the input is kept
+    confirmed = re.search(r'name="confirmed" value="([^"]+)"', content).group(1)
+    # The confirming send goes through at once, and the refused one did not count against the limit of 1.
+    assert submit(client, data | {"confirmed": confirmed}).status_code == 302
+    assert Proposal.objects.count() == 1
+
+
+def test_a_confirmation_is_valid_only_for_its_own_form(client, call, zone, settings):
+    settings.PROPOSALS_MIN_FILL_SECONDS = 5
+    data = form_data(zone, started=old_started_token(seconds_ago=1), submission_token=str(uuid.uuid4()))
+    confirmed = re.search(r'name="confirmed" value="([^"]+)"', submit(client, data).content.decode()).group(1)
+    other = data | {"submission_token": str(uuid.uuid4()), "confirmed": confirmed}
+    assert "Confirma tu propuesta" in submit(client, other).content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_errors_are_summarised_at_the_top_with_links_to_each_field(client, call, zone):
+    content = submit(client, form_data(zone, title="", email="no-es-correo", consent="")).content.decode()
+    summary = content[
+        content.index('class="error-summary"') : content.index("</ul>", content.index('class="error-summary"'))
+    ]
+    assert "Hay un problema" in summary and "autofocus" in summary
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    links = re.findall(r'<a href="#(id_[a-z_]+)">', summary)
+    assert links == ["id_title", "id_email", "id_consent"]  # in the order of the page
+    for anchor in links:
+        assert f'id="{anchor}"' in content
 
 
 def test_a_forged_or_missing_timestamp_is_refused(client, call, zone):
