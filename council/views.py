@@ -46,7 +46,11 @@ def council_home(request):
     )
 
 
+council_home.page_versions = ("council",)
+
+
 class SessionListView(FilterView):
+    page_versions = ("council",)  # what the page cache keys it on (quito_ga/page_versions.py)
     filterset_class = SessionFilter
     paginate_by = 20
     template_name = "council/session_list.html"
@@ -57,6 +61,7 @@ class SessionListView(FilterView):
 
 
 class SessionDetailView(DetailView):
+    page_versions = ("session:{number}", "vocabulary")
     context_object_name = "session"
     slug_field = "number"
     slug_url_kwarg = "number"
@@ -81,6 +86,9 @@ def session_calendar(request):
     response = HttpResponse(feeds.calendar(sessions, request=request), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="consejo-consultivo-quito.ics"'
     return response
+
+
+session_calendar.page_versions = ("council",)
 
 
 @require_safe

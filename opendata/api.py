@@ -42,6 +42,8 @@ def viewset_for(dataset):
                 "lookup_field": dataset.lookup_field,
                 "filter_backends": [DjangoFilterBackend],
                 "filterset_fields": dataset.filterset_fields,
+                # What the page cache keys its answers on (quito_ga/page_versions.py).
+                "page_versions": ("commitments", dataset.queryset().model._meta.app_label),
             },
         )
     )

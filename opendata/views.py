@@ -39,6 +39,9 @@ def dataset_list(request):
     )
 
 
+dataset_list.page_versions = ("commitments",)  # what the page cache keys it on (quito_ga/page_versions.py)
+
+
 def dataset_download(request, slug, format):
     dataset = BY_SLUG.get(slug)
     if dataset is None or format not in FORMATS:

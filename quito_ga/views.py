@@ -20,6 +20,9 @@ def home(request):
     return render(request, "home.html", {"plan": plan, "commitments": commitments, "latest_updates": updates})
 
 
+home.page_versions = ("commitments",)  # what the page cache keys it on (quito_ga/page_versions.py)
+
+
 @never_cache
 def health(request):
     try:
