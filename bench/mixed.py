@@ -231,24 +231,28 @@ def percentile(values, share):
 
 
 def read_logs(url_file, log_files):
-    """(page kind, URL, latency ms, status, X-Cache) per response, in the order each thread got them."""
+    """(page kind, URL, latency ms, status, X-Cache, body bytes as sent) per response, per thread in order."""
     urls = [line.split("\t") for line in Path(url_file).read_text().splitlines()]
     for log in log_files:
         for line in Path(log).read_text().splitlines():
-            index, micros, status, cache, _size = line.split("\t")
+            index, micros, status, cache, size = line.split("\t")
             label, _weight, path = urls[int(index) - 1]
-            yield label, path, int(micros) / 1000, status, cache or "-"
+            yield label, path, int(micros) / 1000, status, cache or "-", int(size)
 
 
 def summarise(url_file, warmup_logs, run_logs):
     """Per page kind: requests, p50, p95, X-Cache counts; the hit ratio over all page responses, and over the
     responses for URLs already requested before (in the warm-up or earlier in the run): the misses that are
     left then are the cache's (expiry, invalidation), not a first visit to one of thousands of pages."""
-    seen = {path for _, path, *_ in read_logs(url_file, warmup_logs)}
+    seen = {row[1] for row in read_logs(url_file, warmup_logs)}
     latencies, outcomes, statuses = defaultdict(list), defaultdict(lambda: defaultdict(int)), defaultdict(int)
+    sizes, cached = defaultdict(list), defaultdict(list)
     repeat_total = repeat_served = 0
-    for label, path, latency, status, cache in read_logs(url_file, run_logs):
+    for label, path, latency, status, cache, size in read_logs(url_file, run_logs):
         latencies[label].append(latency)
+        sizes[label].append(size)
+        if cache in {"hit", "stale"}:
+            cached[label].append(latency)
         outcomes[label][cache] += 1
         statuses[status] += 1
         if label != "trivial view" and path in seen:
@@ -261,7 +265,12 @@ def summarise(url_file, warmup_logs, run_logs):
             "requests": len(values),
             "p50_ms": round(percentile(values, 0.50), 2),
             "p95_ms": round(percentile(values, 0.95), 2),
+            # The same over the answers the cache gave (hit or stale): what a render adds shows in the difference.
+            "p95_cached_ms": round(percentile(cached[label], 0.95), 2) if cached[label] else None,
             "x_cache": dict(outcomes[label]),
+            # What nginx sent (gzip when the answer is large enough to be worth it), mean and largest.
+            "gzip_kB": round(sum(sizes[label]) / len(sizes[label]) / 1024, 1),
+            "gzip_kB_max": round(max(sizes[label]) / 1024, 1),
         }
     floor = rows["trivial view"]["p95_ms"]
     for row in rows.values():
@@ -382,7 +391,7 @@ def main():
 def print_report(rows, ratios, statuses, writes, args):
     print(f"\n== mixed run at {args.scale}x · {args.duration} s · {args.connections} connections · "
           f"{writes.count('staff save')} staff saves, {writes.count('citizen proposal')} citizen proposals")  # fmt: skip
-    header = f"{'page':<18} {'requests':>8} {'hit':>6} {'stale':>6} {'miss':>6} {'p50 ms':>7} {'p95 ms':>7} {'x p95':>6}  target"
+    header = f"{'page':<18} {'requests':>8} {'hit':>6} {'stale':>6} {'miss':>6} {'p50 ms':>7} {'p95 ms':>7} {'x p95':>6} {'cached':>6} {'gz kB':>6}  target"
     print(header)
     print("-" * len(header))
     trivial = rows.pop("trivial view")
@@ -392,7 +401,7 @@ def print_report(rows, ratios, statuses, writes, args):
         cache = row["x_cache"]
         print(
             f"{label:<18} {row['requests']:>8} {cache.get('hit', 0):>6} {cache.get('stale', 0):>6} "
-            f"{cache.get('miss', 0):>6} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['p95_ratio']:>6}  {verdict}"
+            f"{cache.get('miss', 0):>6} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['p95_ratio']:>6} {row['p95_cached_ms'] or 0:>6.1f} {row['gzip_kB']:>6}  {verdict}"
         )
     rows["trivial view"] = trivial
     hit_ratio = ratios["hit_ratio"]
@@ -402,7 +411,8 @@ def print_report(rows, ratios, statuses, writes, args):
         f"hit ratio of the {ratios['repeat_requests']} requests for a URL already requested in this run: "
         f"{ratios['repeat_hit_ratio']:.1%} (first visits excluded)"
     )
-    print(f"HTTP statuses: {statuses}; p50/p95 are per page kind, x p95 against the trivial view in this run")
+    print(f"HTTP statuses: {statuses}; p50/p95 per page kind, x p95 against the trivial view in this run;")
+    print("cached: p95 (ms) of the answers the cache gave; gz kB: mean body as nginx sent it (gzip)")
 
 
 if __name__ == "__main__":
