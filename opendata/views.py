@@ -39,7 +39,8 @@ def dataset_list(request):
     )
 
 
-dataset_list.page_versions = ("commitments",)  # what the page cache keys it on (quito_ga/page_versions.py)
+# What the page cache keys it on (quito_ga/page_versions.py): each dataset's last change, proposals' included.
+dataset_list.page_versions = ("commitments", "council", "proposals")
 
 
 def dataset_download(request, slug, format):
