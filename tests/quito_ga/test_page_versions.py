@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.cache import cache, caches
 from django.db import close_old_connections, connection, transaction
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from commitments.models import Evidence, Milestone
 from quito_ga import page_versions
@@ -46,6 +47,13 @@ def page_cache(request, settings):
         caches["default"].clear()
         return
     yield request.param
+
+
+@pytest.fixture(autouse=True)
+def _spanish():
+    """get_absolute_url() follows the active language, which an earlier test's English request may have left."""
+    with translation.override("es"):
+        yield
 
 
 @pytest.fixture
