@@ -210,17 +210,18 @@ CONTENT_APPS = ("commitments", "council", "proposals", "opendata")
 
 
 def names_for(instance):
-    if getattr(instance._meta, "simple_history_model", False) or type(instance).__name__.startswith("Historical"):
-        return []
-    label = instance._meta.concrete_model._meta.label_lower
-    names_of = BUMPS.get(label)
+    """What `instance`'s change makes out of date; nothing for a model not in BUMPS (history records among them:
+    `commitments.historicalmilestone`, and sessions, tasks, rate-limit counters, users)."""
+    names_of = BUMPS.get(instance._meta.concrete_model._meta.label_lower)
     return names_of(instance) if names_of else []
 
 
 def changed(sender, instance, **kwargs):
     """post_save / post_delete receiver."""
     if kwargs.get("raw"):
-        return  # loaddata: no page is affected until the fixtures are all in, and rows may be half-linked
+        # loaddata: rows may be half-linked until every fixture is in, so no lookups; every page goes out of date.
+        bump([EVERY_PAGE] if instance._meta.label_lower in BUMPS else [])
+        return
     bump(names_for(instance))
 
 
