@@ -7,10 +7,11 @@ real backend's MGET and `add` lock); those are skipped without Redis, except in 
 import os
 import threading
 import time
+import uuid
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
 from django.test import Client, RequestFactory
 from django.utils import translation
@@ -30,23 +31,33 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(params=["locmem", "redis"])
 def page_cache(request, settings):
-    """The page cache on, over locmem and over Redis DB 7 (flushed before and after, only that database)."""
+    """The page cache on, over locmem and over Redis DB 7. On Redis each test writes under a key prefix of its
+    own and deletes only those keys afterwards: test runs sharing the database never see each other's entries."""
     settings.PAGE_CACHE_SECONDS = 300
-    if request.param == "redis":
-        import redis
-
-        try:
-            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-        except redis.exceptions.ConnectionError:
-            if IN_CI:
-                pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must provide it")
-            pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-        settings.CACHES = {"default": {"BACKEND": "quito_ga.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
-        caches["default"].clear()
+    if request.param == "locmem":
         yield request.param
-        caches["default"].clear()
         return
-    yield request.param
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if IN_CI:
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must provide it")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {"BACKEND": "quito_ga.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    }
+    try:
+        yield request.param
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        # Back to locmem before tests/conftest.py clears "the" cache: on Redis that would flush the whole database.
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture(autouse=True)
