@@ -8,11 +8,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-from quito_ga.page_versions import EVERY_PAGE, bump, declared_versions, read_versions, version_key
+from quito_ga.page_versions import (
+    EVERY_PAGE,
+    bump,
+    declared_versions,
+    read_versions,
+    refuses_unknown_parameters,
+    version_key,
+)
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
 # Accept a load balancer's request id only when it looks like one; never echo arbitrary input into logs.
@@ -64,9 +71,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        slot, version_keys = self._slot(request)
+        slot, version_keys, query = self._slot(request)
         if slot is None:
             return self.get_response(request)
+        # The page is rendered from exactly what its key holds: a made-up parameter cannot reach its links.
+        request.GET, request.META["QUERY_STRING"] = QueryDict(query), query
         found = cache.get_many([slot, *version_keys])
         signature = hashlib.sha256("|".join(read_versions(version_keys, found)).encode()).hexdigest()[:32]
         entry = found.get(slot)
@@ -104,29 +113,32 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _slot(self, request):
-        """The page's cache key and the keys of the versions it depends on; (None, None) if not cacheable."""
+        """The page's cache key, the keys of the versions it depends on and the query string it is rendered
+        from; (None, None, None) if it is not cached."""
+        uncached = None, None, None
         if not settings.PAGE_CACHE_SECONDS or request.method not in {"GET", "HEAD"}:
-            return None, None
+            return uncached
         # Anybody with a session (staff, a citizen with a pending message) gets a fresh page.
         if {settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys():
-            return None, None
+            return uncached
         if request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
-            return None, None
-        # Only the parameters some page reads: made-up ones (utm_source, cache busters) are left out of the key,
-        # so they neither fill the cache nor miss it. No page reads them (tests/quito_ga/test_bounded_input.py).
-        parameters = [
-            (name, values) for name, values in request.GET.lists() if name in settings.PAGE_CACHE_QUERY_PARAMETERS
-        ]
+            return uncached
+        # Only the parameters some page reads: made-up ones (utm_source, cache busters) are dropped, from the key
+        # and from the request, so they neither fill the cache nor miss it.
+        known = settings.PAGE_CACHE_QUERY_PARAMETERS
+        parameters = [(name, values) for name, values in request.GET.lists() if name in known]
         if any(len(values) > 1 for _, values in parameters):
-            return None, None  # repeated: which one a page reads is its business; render it
+            return uncached  # repeated: which one a page reads is its business; render it
         match = self._resolve(request.path_info)
         if match is None:
-            return None, None
+            return uncached
+        if len(parameters) < len(request.GET) and refuses_unknown_parameters(match.func):
+            return uncached  # the API answers 400 to a parameter it does not know
         # In a fixed order, so that the same parameters in another order are the same page.
         query = urlencode(sorted((name, values[0]) for name, values in parameters))
         digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
         version_keys = [version_key(name) for name in declared_versions(match.func, match.kwargs)]
-        return f"page:{request.method}:{digest}", version_keys
+        return f"page:{request.method}:{digest}", version_keys, query
 
     @staticmethod
     def _resolve(path):

@@ -48,10 +48,19 @@ def bump(names):
         transaction.on_commit(lambda: cache.set_many(dict.fromkeys(keys, new_version()), None))
 
 
+def _declaring(view):
+    """Where a resolved view's attributes are: its class for class-based views and DRF viewsets."""
+    return getattr(view, "view_class", None) or getattr(view, "cls", None) or view
+
+
+def refuses_unknown_parameters(view):
+    """Views that answer 400 to a query parameter they do not know (the API): never cached with one."""
+    return getattr(_declaring(view), "refuses_unknown_parameters", False)
+
+
 def declared_versions(view, kwargs):
     """The version names a resolved view declares, formatted with its URL arguments."""
-    view = getattr(view, "view_class", None) or getattr(view, "cls", None) or view
-    declared = getattr(view, "page_versions", EVERY_SECTION)
+    declared = getattr(_declaring(view), "page_versions", EVERY_SECTION)
     return [EVERY_PAGE, *(name.format(**kwargs) for name in declared)]
 
 

@@ -269,3 +269,17 @@ def test_a_commitment_change_bumps_its_page_its_plan_and_the_lists_but_not_other
     assert {"commitments", f"commitment:{first.code}", f"plan:{first.plan.slug}"} <= set(names)
     assert f"commitment:{second.code}" not in names
     assert "proposals" not in names and "council" not in names
+
+
+def test_made_up_parameters_never_reach_the_page_stored_for_everyone(client, page_cache, two_commitments):
+    response = client.get("/compromisos/", {"utm_source": "boletin-enlace-trucado", "q": "prueba"})
+    assert "boletin-enlace-trucado" not in response.content.decode()
+    assert "boletin-enlace-trucado" not in client.get("/compromisos/?q=prueba").content.decode()
+
+
+def test_the_api_still_refuses_an_unknown_parameter_when_its_list_is_cached(client, page_cache, two_commitments):
+    assert client.get("/api/v1/compromisos/").status_code == 200
+    assert client.get("/api/v1/compromisos/")["X-Cache"] == "hit"
+    response = client.get("/api/v1/compromisos/", {"utm_source": "boletin"})
+    assert response.status_code == 400
+    assert "X-Cache" not in response
