@@ -1,7 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from council.models import Session
+from commitments.models import Organization
+from council.models import Agreement, Session
 
 
 def session_years():
@@ -17,3 +18,24 @@ class SessionFilter(django_filters.FilterSet):
     class Meta:
         model = Session
         fields = ["year", "status"]
+
+
+class AgreementFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Agreement.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    responsible = django_filters.ModelChoiceFilter(
+        field_name="responsible_organization",
+        label=_("Responsible organization"),
+        empty_label=_("Any organization"),
+        queryset=Organization.objects.filter(council_agreements__isnull=False).distinct().order_by("name"),
+    )
+    overdue = django_filters.BooleanFilter(
+        field_name="is_overdue",
+        label=_("Only overdue"),
+        widget=django_filters.widgets.BooleanWidget,
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["status", "responsible", "overdue"]

@@ -6,7 +6,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from council import feeds
-from council.forms import SessionFilter
+from council.forms import AgreementFilter, SessionFilter
 from council.loaders import PORTAL_TRANSLATIONS, council_facts
 from council.models import Agreement, CouncilMember, Minutes, Session
 
@@ -58,6 +58,40 @@ class SessionListView(FilterView):
 
     def get_queryset(self):
         return Session.objects.visible_to(self.request.user).for_list()
+
+
+class AgreementListView(FilterView):
+    """Every agreement of the council with its owner, due date, status and session; overdue ones flagged."""
+
+    filterset_class = AgreementFilter
+    paginate_by = 50
+    template_name = "council/agreement_list.html"
+    context_object_name = "agreements"
+
+    def get_queryset(self):
+        return Agreement.objects.for_public_list()
+
+
+class MemberDetailView(DetailView):
+    """A councillor: sector, role, organization, term, alternate, attendance and the agreements in their charge.
+    For real councillors the page shows only what the sources give; the rest reads "Sin datos"."""
+
+    model = CouncilMember
+    template_name = "council/member_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self):
+        return CouncilMember.objects.for_member_page()
+
+    def get_context_data(self, **kwargs):
+        member = self.object
+        facts = {} if member.is_demo else council_facts()
+        return super().get_context_data(
+            **kwargs,
+            sourced_role=facts.get("roles", {}).get(member.name, ""),
+            sources=[sourced(item) | {"url": item.startswith("http")} for item in facts.get("sources", [])],
+            agreements=Agreement.objects.for_public_list().filter(responsible_member=member)[:50],
+        )
 
 
 class SessionDetailView(DetailView):

@@ -216,8 +216,8 @@ PAGE_CACHE_EXCLUDE = ("/admin/", "/en/admin/", "/salud/")
 PAGE_CACHE_QUERY_PARAMETERS = frozenset(
     {
         "page", "page_size", "q",
-        # Filters of the commitment, proposal and council session lists.
-        "plan", "lead", "value", "status", "call", "zone", "parish", "topic", "year",
+        # Filters of the commitment, proposal, council session and agreement lists.
+        "plan", "lead", "value", "status", "call", "zone", "parish", "topic", "year", "responsible", "overdue",
         # Filters of the open-data API (opendata/datasets.py).
         "kind", "plan__slug", "lead__slug", "ogp_values__key", "commitment__code", "responsible__slug",
         "milestone__id", "milestone__commitment__code", "update__milestone__commitment__code", "sector", "role",

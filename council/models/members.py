@@ -47,6 +47,10 @@ class CouncilMemberQuerySet(models.QuerySet):
             )
         )
 
+    def for_member_page(self):
+        """Members (in office or not) with their organization and their attendance over the last 12 months."""
+        return self.select_related("organization").with_attendance_rate()
+
     def for_council_page(self):
         return (
             self.in_office()
@@ -106,7 +110,7 @@ class CouncilMember(models.Model):
         return f"{self.display_name()} ({self.organization.acronym})"
 
     def get_absolute_url(self):
-        return reverse("council:council-home") + f"#consejero-{self.pk}"
+        return reverse("council:member-detail", args=[self.pk])
 
     def clean(self):
         if self.term_starts_on and self.term_ends_on and self.term_ends_on < self.term_starts_on:

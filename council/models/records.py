@@ -8,7 +8,7 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +230,32 @@ class AgreementQuerySet(models.QuerySet):
             .filter(session__status=Session.Status.HELD, due_on__lt=on or today())
             .select_related("session", "responsible_organization", "responsible_member")
             .order_by("due_on", "session__scheduled_on", "number")
+        )
+
+    def with_overdue(self, on=None):
+        """Annotate `is_overdue`: open, of a held session, and past its due date on `on` (today by default)."""
+        return self.annotate(
+            is_overdue=Case(
+                When(
+                    Q(
+                        status__in=Agreement.OPEN_STATUSES,
+                        session__status=Session.Status.HELD,
+                        due_on__lt=on or today(),
+                    ),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def for_public_list(self):
+        """Every agreement of a held session, with what the public list shows, the newest session first."""
+        return (
+            self.filter(session__status=Session.Status.HELD)
+            .with_overdue()
+            .select_related("session", "responsible_organization", "responsible_member")
+            .order_by("-session__scheduled_on", "-session__number", "number")
         )
 
     def for_council_page(self):
