@@ -25,13 +25,15 @@ endef
 
 PYTHON ?= $(shell $(FIND_PYTHON))
 
-.PHONY: help run test lint messages clean bench loadtest faulttest _serve
+.PHONY: help run test lint messages clean bench bench-mixed loadtest faulttest _serve
 
 help:
 	@echo "make run   - set everything up and serve the portal on http://127.0.0.1:$(PORT), with demonstration data"
 	@echo "             beside the real plan (SEED_DEMO=0 make run: the real data only)"
 	@echo "make test  - set everything up and run the whole test suite"
 	@echo "make bench - benchmark every public page at 1x and 100x data (needs DATABASE_URL and wrk)"
+	@echo "make bench-mixed - readers, staff and citizens at once at 100x data: page-cache hit ratio and p95"
+	@echo "             (needs DATABASE_URL, REDIS_URL naming a Redis database of its own, wrk and nginx)"
 	@echo "make loadtest / make faulttest - realistic load at 100x data, with database and cache faults"
 
 $(VENV)/.python:
@@ -119,6 +121,14 @@ bench: export DJANGO_SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijkl
 bench: $(VENV)/.installed-run
 	@[ -n "$$DATABASE_URL" ] || { echo "make bench needs DATABASE_URL naming a PostgreSQL server"; exit 1; }
 	$(VPY) bench/run.py $(BENCH_ARGS)
+
+# Anonymous readers (Zipf mix, through nginx with gzip) while staff save a milestone every 15 s and citizens send a
+# proposal every 30 s, at 100x data seeded once in <DATABASE_URL's name>_mixed. REDIS_URL's database is flushed.
+bench-mixed: export DJANGO_SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+bench-mixed: $(VENV)/.installed-run
+	@[ -n "$$DATABASE_URL" ] || { echo "make bench-mixed needs DATABASE_URL naming a PostgreSQL server"; exit 1; }
+	@[ -n "$$REDIS_URL" ] || { echo "make bench-mixed needs REDIS_URL, a Redis database it may flush"; exit 1; }
+	$(VPY) bench/mixed.py $(MIXED_ARGS)
 
 $(VENV)/.installed-load: pyproject.toml $(VENV)/.python
 	$(VPY) -m pip install --quiet ".[load]"

@@ -13,6 +13,7 @@ from commitments.search import SEARCH_RESULTS_LIMIT
 
 
 class PlanListView(ListView):
+    page_versions = ("commitments",)  # what the page cache keys it on (quito_ga/page_versions.py)
     template_name = "commitments/actionplan_list.html"
     context_object_name = "plans"
 
@@ -21,6 +22,7 @@ class PlanListView(ListView):
 
 
 class PlanDetailView(DetailView):
+    page_versions = ("plan:{slug}", "vocabulary")
     template_name = "commitments/actionplan_detail.html"
     context_object_name = "plan"
 
@@ -35,6 +37,7 @@ class PlanDetailView(DetailView):
 
 
 class CommitmentListView(ListView):
+    page_versions = ("commitments",)
     template_name = "commitments/commitment_list.html"
     context_object_name = "commitments"
     paginate_by = 20
@@ -57,6 +60,7 @@ class CommitmentListView(ListView):
 
 
 class CommitmentDetailView(DetailView):
+    page_versions = ("commitment:{code}", "vocabulary")
     template_name = "commitments/commitment_detail.html"
     context_object_name = "commitment"
     slug_field = "code"
@@ -75,6 +79,7 @@ class CommitmentDetailView(DetailView):
 
 
 class OrganizationDetailView(DetailView):
+    page_versions = ("commitments",)  # its commitments' progress and delayed milestones
     template_name = "commitments/organization_detail.html"
     context_object_name = "organization"
 

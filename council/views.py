@@ -47,7 +47,11 @@ def council_home(request):
     )
 
 
+council_home.page_versions = ("council",)
+
+
 class SessionListView(FilterView):
+    page_versions = ("council",)  # what the page cache keys it on (quito_ga/page_versions.py)
     filterset_class = SessionFilter
     paginate_by = 20
     template_name = "council/session_list.html"
@@ -92,6 +96,7 @@ class MemberDetailView(DetailView):
 
 
 class SessionDetailView(DetailView):
+    page_versions = ("session:{number}", "vocabulary")
     context_object_name = "session"
     slug_field = "number"
     slug_url_kwarg = "number"
@@ -121,6 +126,9 @@ def session_calendar(request):
         response["Last-Modified"] = http_date(last_change.timestamp())
     response["Content-Disposition"] = 'inline; filename="consejo-consultivo-quito.ics"'
     return response
+
+
+session_calendar.page_versions = ("council",)
 
 
 @require_safe

@@ -49,6 +49,10 @@ def dataset_list(request):
     )
 
 
+# What the page cache keys it on (quito_ga/page_versions.py): each dataset's last change, proposals' included.
+dataset_list.page_versions = ("commitments", "council", "proposals")
+
+
 def dataset_detail(request, slug):
     """One dataset: what it holds, its columns, its first rows, its downloads and its last change."""
     dataset = BY_SLUG.get(slug)

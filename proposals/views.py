@@ -77,6 +77,7 @@ class BoundedPaginator(Paginator):
 
 
 class ProposalListView(ListView):
+    page_versions = ("proposals",)  # what the page cache keys it on (quito_ga/page_versions.py)
     paginate_by = 20
     template_name = "proposals/proposal_list.html"
     count_bound = 1000
@@ -284,3 +285,6 @@ def proposal_detail(request, code):
     moderator = can_moderate(request.user)
     context = {"proposal": proposal, "show_content": moderator or not proposal.is_hidden, "can_moderate": moderator}
     return render(request, "proposals/proposal_detail.html", context)
+
+
+proposal_detail.page_versions = ("proposal:{code}", "vocabulary")

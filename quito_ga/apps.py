@@ -5,15 +5,6 @@ from django.core import checks
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-CONTENT_APPS = {"commitments", "council", "proposals"}
-
-
-def _content_changed(sender, **kwargs):
-    if sender._meta.app_label in CONTENT_APPS:
-        from quito_ga.middleware import invalidate_page_cache
-
-        invalidate_page_cache()
-
 
 class QuitoGaConfig(AppConfig):
     default = True
@@ -21,9 +12,12 @@ class QuitoGaConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        # Any change to the portal's content makes every cached anonymous page stale.
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(_content_changed, dispatch_uid=f"page-cache-{signal}")
+        # A committed change makes the cached anonymous pages that show it out of date (quito_ga/page_versions.py).
+        from quito_ga import page_versions
+
+        post_save.connect(page_versions.changed, dispatch_uid="page-versions-save")
+        post_delete.connect(page_versions.changed, dispatch_uid="page-versions-delete")
+        m2m_changed.connect(page_versions.m2m_changed, dispatch_uid="page-versions-m2m")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -8,7 +8,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import translation
+
+from quito_ga.page_versions import (
+    EVERY_PAGE,
+    bump,
+    declared_versions,
+    read_versions,
+    refuses_unknown_parameters,
+    version_key,
+)
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
 # Accept a load balancer's request id only when it looks like one; never echo arbitrary input into logs.
@@ -39,64 +50,104 @@ class RequestIdMiddleware:
         return response
 
 
-PAGE_GENERATION_KEY = "page-cache-generation"
-
-
-def invalidate_page_cache(**kwargs):
-    """Make every cached page stale at once: a new generation, so the next request renders afresh."""
-    try:
-        cache.incr(PAGE_GENERATION_KEY)
-    except ValueError:
-        cache.set(PAGE_GENERATION_KEY, 1, None)
+def invalidate_page_cache():
+    """Make every cached page out of date at once, for bulk writes that send no signals (seeding, purging)."""
+    bump([EVERY_PAGE])
 
 
 class AnonymousPageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the shared cache until anything in the database changes.
+    """Serve anonymous GETs of public pages from the shared cache until what they show changes.
 
-    Every save or delete of a model of the portal bumps a generation number (see QuitoGaConfig.ready), so a
-    staff edit is visible on the very next request. Only used with a cache every server shares (Redis):
-    with per-process caches one worker could not invalidate another's pages.
+    Each page is stored once per address (its known query parameters only) with the versions of what it shows
+    (`page_versions` on its view, see quito_ga/page_versions.py); the page and those versions are read with one
+    `get_many` (one Redis MGET). A copy stored under other versions, or older than PAGE_CACHE_SECONDS, is out
+    of date: the first request takes a short lock (`cache.add`) and renders the page again while the others
+    get the previous copy (stale-while-revalidate). Every response says which it was in `X-Cache`
+    (hit, stale or miss). Only used with a cache every server shares (Redis): with per-process caches one
+    worker could not invalidate another's pages.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self._key(request)
-        if key is None:
+        slot, version_keys, query = self._slot(request)
+        if slot is None:
             return self.get_response(request)
-        cached = cache.get(key)
-        if cached is not None:
-            # Stored as plain bytes and headers: rebuilding is cheaper than unpickling a whole response object.
-            status, headers, content = cached
-            response = HttpResponse(content, status=status)
-            for header, value in headers:
-                response[header] = value
-            return response
-        response = self.get_response(request)
-        if self._cacheable(request, response):
-            cache.set(
-                key, (response.status_code, list(response.items()), response.content), settings.PAGE_CACHE_SECONDS
-            )
+        # The page is rendered from exactly what its key holds: a made-up parameter cannot reach its links.
+        request.GET, request.META["QUERY_STRING"] = QueryDict(query), query
+        found = cache.get_many([slot, *version_keys])
+        signature = hashlib.sha256("|".join(read_versions(version_keys, found)).encode()).hexdigest()[:32]
+        entry = found.get(slot)
+        if entry is not None:
+            stored_signature, stored_at, *page = entry
+            if stored_signature == signature and time.time() - stored_at < settings.PAGE_CACHE_SECONDS:
+                return self._rebuild(page, "hit")
+        lock = f"{slot}:lock"
+        # Without a previous copy there is nothing to give the others: every request renders (no lock).
+        locked = entry is not None and cache.add(lock, 1, settings.PAGE_CACHE_LOCK_SECONDS)
+        if entry is not None and not locked:
+            return self._rebuild(page, "stale")
+        try:
+            response = self.get_response(request)
+            if self._cacheable(request, response):
+                page = (response.status_code, list(response.items()), response.content)
+                timeout = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_STALE_SECONDS
+                cache.set(slot, (signature, time.time(), *page), timeout)
+            elif entry is not None:
+                cache.delete(slot)  # a page that is gone or now personal must not be served as a stale copy
+        finally:
+            if locked:
+                cache.delete(lock)
+        response["X-Cache"] = "miss"
         return response
 
-    def _key(self, request):
+    @staticmethod
+    def _rebuild(page, outcome):
+        # Stored as plain bytes and headers: rebuilding is cheaper than unpickling a whole response object.
+        status, headers, content = page
+        response = HttpResponse(content, status=status)
+        for header, value in headers:
+            response[header] = value
+        response["X-Cache"] = outcome
+        return response
+
+    def _slot(self, request):
+        """The page's cache key, the keys of the versions it depends on and the query string it is rendered
+        from; (None, None, None) if it is not cached."""
+        uncached = None, None, None
         if not settings.PAGE_CACHE_SECONDS or request.method not in {"GET", "HEAD"}:
-            return None
+            return uncached
         # Anybody with a session (staff, a citizen with a pending message) gets a fresh page.
         if {settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys():
-            return None
+            return uncached
         if request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
-            return None
-        # Only the parameters some page reads, each once: made-up or repeated ones would each fill a new entry.
-        parameters = list(request.GET.lists())
-        if any(name not in settings.PAGE_CACHE_QUERY_PARAMETERS or len(values) > 1 for name, values in parameters):
-            return None
-        generation = cache.get_or_set(PAGE_GENERATION_KEY, 1, None)
+            return uncached
+        # Only the parameters some page reads: made-up ones (utm_source, cache busters) are dropped, from the key
+        # and from the request, so they neither fill the cache nor miss it.
+        known = settings.PAGE_CACHE_QUERY_PARAMETERS
+        parameters = [(name, values) for name, values in request.GET.lists() if name in known]
+        if any(len(values) > 1 for _, values in parameters):
+            return uncached  # repeated: which one a page reads is its business; render it
+        match = self._resolve(request.path_info)
+        if match is None:
+            return uncached
+        if len(parameters) < len(request.GET) and refuses_unknown_parameters(match.func):
+            return uncached  # the API answers 400 to a parameter it does not know
         # In a fixed order, so that the same parameters in another order are the same page.
         query = urlencode(sorted((name, values[0]) for name, values in parameters))
         digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-        return f"page:{generation}:{request.method}:{digest}"
+        version_keys = [version_key(name) for name in declared_versions(match.func, match.kwargs)]
+        return f"page:{request.method}:{digest}", version_keys, query
+
+    @staticmethod
+    def _resolve(path):
+        # Before LocaleMiddleware: resolve /en/… in English, as the i18n URL patterns only match then.
+        with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+            try:
+                return resolve(path)
+            except Resolver404:
+                return None
 
     @staticmethod
     def _cacheable(request, response):

@@ -212,9 +212,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Anonymous pages are served from the cache until any content changes (every save invalidates them). Only
+# Anonymous pages are served from the cache until what they show changes (quito_ga/page_versions.py). Only
 # on by default with Redis: per-process memory caches cannot be invalidated across gunicorn workers.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# An out-of-date copy is kept this much longer, served while one request renders the page again (holding a lock
+# for at most PAGE_CACHE_LOCK_SECONDS).
+PAGE_CACHE_STALE_SECONDS = 600
+PAGE_CACHE_LOCK_SECONDS = 10
 PAGE_CACHE_EXCLUDE = ("/admin/", "/en/admin/", "/salud/")
 # The query parameters the public pages and the API read; a request with any other is rendered, never cached.
 PAGE_CACHE_QUERY_PARAMETERS = frozenset(

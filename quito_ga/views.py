@@ -27,6 +27,11 @@ def home(request):
     return render(request, "home.html", {"plan": plan, "commitments": commitments, "latest_updates": updates})
 
 
+# The home shows the featured plan's commitments, the latest reports and "Envía tu propuesta" while a call is open
+# (calls bump the vocabulary): what the page cache keys it on (quito_ga/page_versions.py).
+home.page_versions = ("commitments", "vocabulary")
+
+
 # The status names each kind of record uses, listed on the glossary from the models' own choices.
 STATUS_VOCABULARIES = [
     (_("Action plans"), ActionPlan.Status),
@@ -41,6 +46,9 @@ STATUS_VOCABULARIES = [
 
 def glossary(request):
     return render(request, "glossary.html", {"terms": TERMS, "vocabularies": STATUS_VOCABULARIES})
+
+
+glossary.page_versions = ()  # terms and status names come from the code: only a deploy changes them
 
 
 @never_cache
@@ -63,6 +71,9 @@ def robots(request):
 def ping(request):
     """The benchmark's floor: a view that does nothing, behind the same middleware as every page."""
     return HttpResponse("pong", content_type="text/plain")
+
+
+ping.page_versions = ()  # shows nothing: only the bulk-write version ever makes it out of date
 
 
 def _error(request, template, status):

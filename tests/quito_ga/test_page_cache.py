@@ -37,13 +37,15 @@ def test_anonymous_page_is_served_from_the_cache_without_queries(client, django_
 
 
 @cached
-def test_a_staff_edit_is_visible_on_the_very_next_request(client):
+def test_a_staff_edit_is_visible_on_the_very_next_request(client, django_capture_on_commit_callbacks):
     organization = OrganizationFactory(name="Secretaría General de Planificación")
     client.get("/nombres/")
-    organization.name = "Secretaría de Planificación Renombrada"
-    organization.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        organization.name = "Secretaría de Planificación Renombrada"
+        organization.save()
     assert "Renombrada" in client.get("/nombres/").content.decode()
-    organization.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        organization.delete()
     assert "Renombrada" not in client.get("/nombres/").content.decode()
 
 
