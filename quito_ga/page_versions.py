@@ -202,6 +202,7 @@ BUMPS = {
     "council.attendance": _of_session,
     "council.milestonereview": _review_changed,
     "council.councilmember": _vocabulary("council"),
+    "council.quorumrule": _vocabulary("council"),  # session pages state the rule they apply
     "proposals.proposal": _proposal_changed,
     "proposals.statusevent": _event_changed,
     "proposals.call": _vocabulary("proposals"),
