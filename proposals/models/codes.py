@@ -12,9 +12,6 @@ CODE_PREFIX = "QGA"
 CODE_LENGTH = 9
 CODE_GROUP = 3
 
-# Bump whenever the privacy notice shown beside the consent checkbox changes: each consent keeps its version.
-CONSENT_VERSION = "2026-11-v1"
-
 
 def format_code(raw):
     groups = [raw[i : i + CODE_GROUP] for i in range(0, len(raw), CODE_GROUP)]
