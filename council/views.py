@@ -82,7 +82,7 @@ class MemberDetailView(DetailView):
     context_object_name = "member"
 
     def get_queryset(self):
-        return CouncilMember.objects.for_member_page()
+        return CouncilMember.objects.visible_to(self.request.user).for_member_page()
 
     def get_context_data(self, **kwargs):
         member = self.object
@@ -91,7 +91,9 @@ class MemberDetailView(DetailView):
             **kwargs,
             sourced_role=facts.get("roles", {}).get(member.name, ""),
             sources=[sourced(item) | {"url": item.startswith("http")} for item in facts.get("sources", [])],
-            agreements=Agreement.objects.for_public_list().filter(responsible_member=member)[:50],
+            agreements=Agreement.objects.visible_to(self.request.user)
+            .for_public_list()
+            .filter(responsible_member=member)[:50],
         )
 
 
