@@ -245,7 +245,7 @@ def session_json_ld(session):
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": str(session.title),
+        "name": str(session.title()),
         "startDate": starts.isoformat(),
         "eventStatus": EVENT_STATUSES.get(session.status, "https://schema.org/EventScheduled"),
         "url": absolute(session.get_absolute_url()),

@@ -135,6 +135,12 @@ def test_session_page_is_a_schema_org_event_safely_escaped(client):
     assert data["startDate"] == "2026-12-10T10:00:00-05:00"
     assert data["location"]["name"] == 'Sala </script><script>alert("x")</script>'
     assert data["url"] == PORTAL + session.get_absolute_url()
+    assert data["name"] == str(session.title()) and "bound method" not in data["name"]
+
+
+def test_a_demo_session_page_says_noindex_once(client):
+    content = client.get(SessionFactory(is_demo=True).get_absolute_url()).content.decode()
+    assert content.count('<meta name="robots" content="noindex">') == 1
 
 
 def test_machine_dates_have_no_microseconds(client):
