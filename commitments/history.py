@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -37,7 +38,21 @@ def tracked_field_names(model):
     }
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class CheapActionCheckbox:
+    """Each change-list row's checkbox written directly: through the widget templates, 100 rows cost more than the
+    rest of the page. The same markup Django's CheckboxInput gives."""
+
+    def action_checkbox(self, obj):
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
+
+
+class HistoryAdmin(CheapActionCheckbox, SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
