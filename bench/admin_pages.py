@@ -1,6 +1,6 @@
 """Query count and uncached render time of the admin pages each role uses (run against a `seed_demo --scale N` db).
 
-    DATABASE_URL=postgres://…/h_adminux_bench DJANGO_SECRET_KEY=… .venv/bin/python bench/admin_pages.py
+DATABASE_URL=postgres://…/h_adminux_bench DJANGO_SECRET_KEY=… .venv/bin/python bench/admin_pages.py
 """
 
 import os
@@ -13,14 +13,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quito_ga.settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
 
 # Served from the source tree: no collectstatic manifest needed to render a page.
-settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402

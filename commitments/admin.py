@@ -375,6 +375,11 @@ class ProgressUpdateAdmin(CheapActionCheckbox, ScopedAdminMixin, admin.ModelAdmi
             return queryset
         return queryset.filter(milestone__in=facts.editable_milestones.values("pk"))
 
+    def get_fields(self, request, obj=None):
+        # A stored report is only read: the version its form carried means nothing there (it showed "None").
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else [field for field in fields if field != "milestone_version"]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["help_texts"] = {
             "status": _("Leave it empty to follow the progress: 0 % not started, 100 % complete, in progress between."),

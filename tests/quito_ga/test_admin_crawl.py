@@ -31,7 +31,7 @@ TEXT_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "value"}
 
 
 def stock_english():
-    """Django's English msgids whose Spanish differs: seeing one of them on a Spanish page means it went untranslated."""
+    """Django's English msgids whose Spanish differs: one of them on a Spanish page went untranslated."""
     english = set()
     for path in CATALOGUES:
         with path.open("rb") as handle:
