@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -345,8 +346,18 @@ class EvidenceInlineFormSet(BaseInlineFormSet):
         update.check_evidence(new_evidence_count=len(new_evidence))
 
 
+class LabelledFileInput(forms.ClearableFileInput):
+    """A file box named by its visible label. Django draws file fields as a fieldset whose legend names no input
+    (axe: "Form elements must have labels", critical); with a plain label the box, and its "clear" checkbox, each
+    have their own name."""
+
+    use_fieldset = False
+
+
 # Our own wording for an empty upload: the Spanish catalogues of installed libraries disagree (one has a typo).
-EVIDENCE_FILE_FIELD = {models.FileField: {"error_messages": {"empty": _("The file is empty.")}}}
+EVIDENCE_FILE_FIELD = {
+    models.FileField: {"widget": LabelledFileInput, "error_messages": {"empty": _("The file is empty.")}}
+}
 
 
 class EvidenceInline(admin.StackedInline):
