@@ -59,6 +59,8 @@ def test_moderator_answers_the_oldest_proposal_with_a_reasoned_response(page, as
     assert oldest.code in waiting.inner_text()
     waiting.get_by_role("link").first.click()
     page.wait_for_url(f"**/admin/proposals/proposal/{oldest.pk}/change/")
+    # The autocomplete boxes are named by their labels once Select2 has drawn them.
+    page.wait_for_selector("#id_duplicate_of + .select2 .select2-selection[aria-labelledby^='id_duplicate_of-label']")
     assert_accessible(page)
     page.get_by_label("Nuevo estado").select_option("not_accepted")
     response = "No se incorpora: la competencia es de la Secretaría de Movilidad, a la que se remitió la propuesta."

@@ -73,3 +73,32 @@ def test_a_read_only_object_page_is_titled_ver(client):
     client.force_login(staff_user("secretaria", "Secretaría técnica del consejo"))
     content = client.get(f"/admin/commitments/milestone/{milestone.pk}/change/").content.decode()
     assert "| Ver hito |" in content and "Vista hito" not in content
+
+
+def test_related_widget_buttons_read_right_whatever_the_model_names_gender(client):
+    from proposals.models import MODERATION_GROUP
+    from tests.proposals.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    client.force_login(staff_user("moderadora", MODERATION_GROUP))
+    content = client.get(f"/admin/proposals/proposal/{proposal.pk}/change/").content.decode()
+    assert "Cambiar el registro seleccionado (propuesta ciudadana)" in content
+    assert "Añadir otro propuesta" not in content and "seleccionados" not in content
+
+
+def test_search_icon_and_yes_no_icons_speak_spanish(client):
+    from commitments.models import Organization
+
+    Organization.objects.create(name="Institución de prueba", acronym="PRUEBA", slug="prueba", is_demo=True)
+    client.force_login(staff_user("coordinadora", COORDINATION_GROUP))
+    content = client.get("/admin/commitments/organization/").content.decode()
+    assert 'alt="Buscar"' in content and 'alt="Search"' not in content
+    assert 'alt="Sí"' in content and 'alt="True"' not in content
+
+
+def test_admin_pages_carry_the_portals_name_mark_and_colours(client):
+    client.force_login(staff_user("coordinadora", COORDINATION_GROUP))
+    content = client.get("/admin/").content.decode()
+    assert "Gobierno Abierto Quito — Administración" in content
+    assert "css/admin_portal.css" in content and 'class="portal-brand__mark"' in content
+    assert "Administración de Django" not in content
