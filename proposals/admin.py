@@ -86,6 +86,9 @@ class ProposerContactInline(admin.StackedInline):
     def get_fields(self, request, obj=None):
         return [*self.fields, *self.readonly_fields]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal")  # its title names the proposal's code
+
     def get_readonly_fields(self, request, obj=None):
         # Erased data stays erased: nothing left to edit, and no required field to trip the save.
         contact = getattr(obj, "contact", None) if obj is not None else None
@@ -100,6 +103,10 @@ class StatusEventInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        # Each row's title names the proposal and the row shows who changed it: fetched with the rows.
+        return super().get_queryset(request).select_related("proposal", "by")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -148,3 +148,18 @@ def test_proposal_list_has_no_date_drill_down_and_no_full_count(client):
     assert "DISTINCT" not in sql.upper() or "created_at" not in sql  # no year list built from every proposal
     assert sum("COUNT(" in query["sql"].upper() for query in queries) == 1
     assert "xfull" not in response.content.decode()
+
+
+def test_editable_status_column_is_written_directly_and_named(client):
+    from council.models import SECRETARIAT_GROUP, Agreement
+    from tests.council.factories import AgreementFactory
+    from tests.factories import staff_user
+
+    agreement = AgreementFactory(status=Agreement.Status.IN_PROGRESS)
+    client.force_login(staff_user("secretaria", SECRETARIAT_GROUP))
+    content = client.get("/admin/council/agreement/").content.decode()
+    assert (
+        '<select name="form-0-status" aria-label="Estado" id="id_form-0-status">'
+        '<option value="pending">Pendiente</option><option value="in_progress" selected>En ejecución</option>'
+    ) in content
+    assert f'name="form-0-id" value="{agreement.pk}"' in content
