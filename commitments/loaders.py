@@ -17,6 +17,7 @@ from commitments.models import (
     DEMO_CODE_PREFIX,
     EDITOR_GROUP,
     LOCAL_CODE_PREFIX,
+    ROLE_PERMISSIONS,
     ActionPlan,
     Commitment,
     DatePrecision,
@@ -26,9 +27,9 @@ from commitments.models import (
     Organization,
     ProgressUpdate,
     StaffProfile,
-    ensure_role_groups,
     forget_demo_data_flag,
 )
+from commitments.roles import ensure_role_groups
 
 FIRST_PLAN_SLUG = "primer-plan-2019-2021"
 SECOND_PLAN_SLUG = "segundo-plan-2022-2023"
@@ -513,7 +514,7 @@ def demo_evidence(update, number, rng):
 
 
 def ensure_demo_accounts(organizations, password):
-    ensure_role_groups(apps)
+    ensure_role_groups(apps, "commitments", ROLE_PERMISSIONS)
     usernames = []
     for username, group_name, acronym in DEMO_ACCOUNTS:
         user, _created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})

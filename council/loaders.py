@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Organization, ProgressUpdate
+from commitments.roles import ensure_role_groups
 from council.models import (
     COUNCIL_GROUP,
     SECRETARIAT_GROUP,
@@ -26,7 +27,7 @@ from council.models import (
     MilestoneReview,
     Minutes,
     Session,
-    ensure_role_groups,
+    role_table,
 )
 from quito_ga.management.commands.load_quito_plan import DATA_FILE
 
@@ -408,7 +409,8 @@ def make_agendas(sessions, agreements, reviewed):
 
 def seed_demo(*, scale, password):
     rng = random.Random(2023)
-    ensure_role_groups(apps)  # a flushed database (transactional tests) has lost the migration's groups
+    # A flushed database (transactional tests) has lost the migration's groups.
+    ensure_role_groups(apps, "council", role_table())
     members = demo_members()
     accounts = [
         demo_account("secretaria", SECRETARIAT_GROUP, password, member=members["Técnica de demostración"]).username,

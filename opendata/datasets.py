@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, QuerySet
 from django.utils.functional import Promise
@@ -16,8 +17,8 @@ from opendata import serializers
 from opendata.spreadsheets import SafeWriter
 from proposals.models import Proposal
 
-LICENCE = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE = settings.OPEN_DATA_LICENCE["name"]
+LICENCE_URL = settings.OPEN_DATA_LICENCE["url"]
 CHUNK = 1000
 
 FIELD_TYPES = [
@@ -67,6 +68,11 @@ class Dataset:
         serializer = self.serializer(context={"request": request})
         for instance in self.queryset().iterator(chunk_size=CHUNK):
             yield serializer.to_representation(instance)
+
+    def sample(self, request, count):
+        """The first `count` records, as the API gives them."""
+        serializer = self.serializer(context={"request": request})
+        return [serializer.to_representation(instance) for instance in self.queryset()[:count]]
 
     def csv_lines(self, request):
         """Yield the CSV file: UTF-8 with a BOM, so spreadsheets read accents right, and no cell a formula."""

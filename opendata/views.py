@@ -10,6 +10,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from commitments.models import ActionPlan
+from opendata import catalogue as dcat
 from opendata.datasets import BY_SLUG, DATASETS, LICENCE, LICENCE_URL, last_updated
 from opendata.models import RepositoryArchive
 
@@ -24,19 +25,59 @@ FORMATS = {
 }
 
 
+CATALOGUE_FORMATS = {"jsonld": ("json-ld", "application/ld+json"), "ttl": ("turtle", "text/turtle")}
+SAMPLE_ROWS = 5
+
+
 def dataset_list(request):
     updated = last_updated(DATASETS)
+    entries = [{"dataset": dataset, "updated": updated.get(dataset.slug)} for dataset in DATASETS]
     return render(
         request,
         "opendata/dataset_list.html",
         {
-            "entries": [{"dataset": dataset, "updated": updated.get(dataset.slug)} for dataset in DATASETS],
+            "entries": entries,
             "plans": ActionPlan.objects.order_by("-number").only("slug", "title", "number", "is_demo"),
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
-            "generated_at": timezone.now(),
+            "json_ld": dcat.json_ld(dcat.schema_org_catalogue(entries)),
         },
     )
+
+
+def dataset_detail(request, slug):
+    """One dataset: what it holds, its columns, its first rows, its downloads and its last change."""
+    dataset = BY_SLUG.get(slug)
+    if dataset is None:
+        raise Http404
+    updated = last_updated([dataset]).get(dataset.slug)
+    columns = dataset.columns()
+    rows = [[row[column.name] for column in columns] for row in dataset.sample(request, SAMPLE_ROWS)]
+    return render(
+        request,
+        "opendata/dataset_detail.html",
+        {
+            "dataset": dataset,
+            "columns": columns,
+            "rows": rows,
+            "updated": updated,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "api_url": reverse(f"api:{dataset.basename}-list"),
+            "json_ld": dcat.json_ld(dcat.schema_org_dataset(dataset, updated)),
+        },
+    )
+
+
+def catalogue(request, format):
+    """The DCAT-AP catalogue of every dataset, as JSON-LD or Turtle."""
+    if format not in CATALOGUE_FORMATS:
+        raise Http404
+    rdf_format, content_type = CATALOGUE_FORMATS[format]
+    body = dcat.catalogue_graph().serialize(format=rdf_format)
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="quito-gobierno-abierto-catalogo.{format}"'
+    return response
 
 
 def dataset_download(request, slug, format):

@@ -12,18 +12,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commitments.models import ActionPlan, Commitment
+from commitments.roles import ensure_role_groups
 from proposals.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     CONSENT_VERSION,
     MODERATION_GROUP,
+    ROLE_PERMISSIONS,
     Call,
     Parish,
     Proposal,
     ProposerContact,
     StatusEvent,
     ZonalAdministration,
-    ensure_role_groups,
     format_code,
 )
 from quito_ga.management.commands.load_quito_plan import DATA_FILE
@@ -230,7 +231,7 @@ def _calls(now):
 
 def _moderator(password):
     # The groups come from a migration; make sure they are there even after a test database flush.
-    ensure_role_groups(apps)
+    ensure_role_groups(apps, "proposals", ROLE_PERMISSIONS)
     user, _created = get_user_model().objects.get_or_create(
         username=MODERATOR_USERNAME, defaults={"is_staff": True, "email": f"moderador@{DEMO_EMAIL_DOMAIN}"}
     )

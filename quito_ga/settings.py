@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
+    "corsheaders",
     "drf_spectacular",
     "simple_history",
     "axes",
@@ -72,6 +73,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "quito_ga.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Open data for the web: CORS on the data responses only, the licence as a Link header, and ETag/304 for every
+    # GET (above the page cache, so cached pages answer 304 too).
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "opendata.middleware.DataLicenceMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "quito_ga.middleware.AnonymousPageCacheMiddleware",
@@ -171,10 +177,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
+# Open data: one canonical licence IRI everywhere (pages, downloads, API, feeds, catalogue).
+OPEN_DATA_LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+# The responses that are data (API, downloads, the evidence repository, feeds, calendar, sitemaps): readable from
+# any web origin (read-only, no credentials) and sent with their licence.
+OPEN_DATA_URLS_REGEX = (
+    r"^/(?:api/|(?:en/)?datos/(?:[^/]+\.[a-z]+$|repositorio/)|sitemap[^/]*\.xml$|(?:en/)?.*\.(?:atom|ics)$)"
+)
+CORS_URLS_REGEX = OPEN_DATA_URLS_REGEX
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Content-Disposition")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gobierno Abierto Quito API",
     "DESCRIPTION": "Read-only open data of Quito's open-government action plans (CC BY 4.0).",
     "VERSION": "1.0.0",
+    "LICENSE": OPEN_DATA_LICENCE,
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "CompletionEnum": "commitments.models.Completion",

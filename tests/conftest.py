@@ -127,3 +127,14 @@ def assert_accessible():
             pytest.fail(f"axe-core found {len(violations)} violation(s) on {page.url}:\n" + "\n".join(lines))
 
     return check
+
+
+@pytest.fixture
+def set_today(monkeypatch):
+    """Make the commitments models' `today()` return a given day (each models module binds its own name)."""
+
+    def set_day(day):
+        for module in ("commitments.models.plans", "commitments.models.roadmap", "commitments.models.progress"):
+            monkeypatch.setattr(f"{module}.today", lambda: day)
+
+    return set_day

@@ -1,7 +1,8 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from council.models import ROLE_PERMISSIONS, ensure_role_groups
+from commitments.roles import ensure_role_groups
+from council.models import ROLE_PERMISSIONS, role_table
 
 
 def create_groups(apps, schema_editor):
@@ -10,7 +11,7 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
-    ensure_role_groups(apps)
+    ensure_role_groups(apps, "council", role_table())
 
 
 def remove_groups(apps, schema_editor):

@@ -1,3 +1,14 @@
+"""The council app's models; every public name is re-exported here.
+
+- `roles`: the council's role groups and their permission table.
+- `members`: council members, terms of office, the quorum rule.
+- `sessions`: sessions, agenda items, attendance.
+- `records`: agreements, milestone reviews, minutes and errata.
+"""
+
+from commitments.models import today
+from commitments.validators import validate_pdf
+from council.models.members import CouncilMember, CouncilMemberQuerySet, Quorum, in_office_on
 from council.models.records import (
     MINUTES_TAGS,
     Agreement,
@@ -6,24 +17,19 @@ from council.models.records import (
     Minutes,
     require_held_session,
     signed_minutes_upload_to,
-    validate_pdf,
 )
-from council.models.sessions import (
+from council.models.roles import (
+    COMMITMENTS_READ,
     COUNCIL_GROUP,
     ROLE_PERMISSIONS,
     SECRETARIAT_GROUP,
-    AgendaItem,
-    Attendance,
-    CouncilMember,
-    Quorum,
-    Session,
-    ensure_role_groups,
-    in_office_on,
     role_codenames,
-    today,
+    role_table,
 )
+from council.models.sessions import AgendaItem, Attendance, Session, SessionQuerySet
 
 __all__ = [
+    "COMMITMENTS_READ",
     "COUNCIL_GROUP",
     "MINUTES_TAGS",
     "ROLE_PERMISSIONS",
@@ -32,15 +38,17 @@ __all__ = [
     "Agreement",
     "Attendance",
     "CouncilMember",
+    "CouncilMemberQuerySet",
     "Erratum",
     "MilestoneReview",
     "Minutes",
     "Quorum",
     "Session",
-    "ensure_role_groups",
+    "SessionQuerySet",
     "in_office_on",
     "require_held_session",
     "role_codenames",
+    "role_table",
     "signed_minutes_upload_to",
     "today",
     "validate_pdf",

@@ -1,6 +1,5 @@
 """What a session records: minutes (with errata), agreements and milestone reviews."""
 
-import os
 import re
 import uuid
 
@@ -15,9 +14,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Milestone, Organization, ProgressUpdate, validate_evidence_file
+from commitments.models import Milestone, Organization, ProgressUpdate, today
+from commitments.validators import validate_pdf
 from commitments.versioning import Versioned
-from council.models.sessions import CouncilMember, Session, today
+from council.models.members import CouncilMember
+from council.models.sessions import Session
 
 # What nh3 lets through from the Markdown of the minutes: text structure, tables and links, nothing active.
 MINUTES_TAGS = {
@@ -36,13 +37,6 @@ def require_held_session(session):
 
 def signed_minutes_upload_to(instance, filename):
     return f"actas/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
-
-
-def validate_pdf(upload):
-    """Evidence rules (size, content matching the extension), restricted to PDF."""
-    if os.path.splitext(upload.name or "")[1].lower() != ".pdf":
-        raise ValidationError(_("The signed minutes must be a PDF file."), code="file_type")
-    validate_evidence_file(upload)
 
 
 class MinutesQuerySet(models.QuerySet):

@@ -1,7 +1,6 @@
-"""The council, its sessions and who attended them."""
+"""The council's sessions, their agenda and who attended them."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,182 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Commitment, Milestone, Organization
+from commitments.models import Commitment, Milestone, today
 from commitments.versioning import Versioned
-
-SECRETARIAT_GROUP = "Secretaría técnica del consejo"
-COUNCIL_GROUP = "Consejo consultivo"
-_ALL = ["add", "change", "delete", "view"]
-# What each role may do, as permissions of the `council` app (model name: actions); nothing in commitments.
-ROLE_PERMISSIONS = {
-    # The technical secretary convenes sessions and keeps their whole record.
-    SECRETARIAT_GROUP: {
-        "session": _ALL, "agendaitem": _ALL, "attendance": _ALL, "agreement": _ALL, "milestonereview": _ALL,
-        "minutes": ["add", "change", "view", "approve", "publish"], "erratum": ["add", "view"],
-        "councilmember": ["view"],
-    },
-    # Members with an account record the sessions they hold and approve minutes.
-    COUNCIL_GROUP: {
-        "session": ["change", "view"], "agendaitem": ["view"], "attendance": ["add", "change", "view"],
-        "agreement": _ALL, "milestonereview": _ALL, "minutes": ["add", "change", "view", "approve"],
-        "erratum": ["view"], "councilmember": ["view"],
-    },
-}  # fmt: skip
-
-
-def role_codenames(group_name):
-    return [
-        f"{action}_minutes" if action in ("approve", "publish") else f"{action}_{model}"
-        for model, actions in ROLE_PERMISSIONS[group_name].items()
-        for action in actions
-    ]
-
-
-# Read-only access to the roadmaps, to pick the milestone or commitment an agenda item or a review is about.
-COMMITMENTS_READ = ["view_commitment", "view_milestone"]
-
-
-def ensure_role_groups(apps):
-    """Create the council's role groups with exactly their permissions; `apps` may be the historical registry."""
-    group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
-    for name in ROLE_PERMISSIONS:
-        group, _created = group_model.objects.get_or_create(name=name)
-        codenames = role_codenames(name)
-        permissions = permission_model.objects.filter(
-            Q(content_type__app_label="council", codename__in=codenames)
-            | Q(content_type__app_label="commitments", codename__in=COMMITMENTS_READ)
-        )
-        group.permissions.set(permissions)
-
-
-def today():
-    return timezone.localdate()
-
-
-def in_office_on(date, prefix=""):
-    """Q for members whose term covers `date`; an unknown start or end does not rule a member out."""
-    return (Q(**{f"{prefix}term_starts_on__isnull": True}) | Q(**{f"{prefix}term_starts_on__lte": date})) & (
-        Q(**{f"{prefix}term_ends_on__isnull": True}) | Q(**{f"{prefix}term_ends_on__gte": date})
-    )
-
-
-class CouncilMemberQuerySet(models.QuerySet):
-    def in_office(self, on=None):
-        return self.filter(in_office_on(on or today()))
-
-    def with_attendance_rate(self, on=None):
-        """Annotate `sessions_recorded`, `sessions_attended` and `attendance_rate` over the 12 months to `on`."""
-        on = on or today()
-        window = Q(
-            attendances__session__status=Session.Status.HELD,
-            attendances__session__scheduled_on__gt=on - datetime.timedelta(days=365),
-            attendances__session__scheduled_on__lte=on,
-        )
-        attended = window & Q(attendances__status__in=Attendance.COUNTS_FOR_QUORUM)
-        return self.annotate(
-            sessions_recorded=Count("attendances", filter=window),
-            sessions_attended=Count("attendances", filter=attended),
-        ).annotate(
-            attendance_rate=models.Case(
-                models.When(sessions_recorded=0, then=None),
-                default=F("sessions_attended") * 100.0 / F("sessions_recorded"),
-                output_field=models.FloatField(),
-            )
-        )
-
-    def for_council_page(self):
-        return (
-            self.in_office()
-            .select_related("organization")
-            .with_attendance_rate()
-            .order_by("sector", "role", "organization__name", "name")
-        )
-
-
-class CouncilMember(models.Model):
-    class Sector(models.TextChoices):
-        CIVIL_SOCIETY = "civil_society", _("Civil society")
-        ACADEMIA = "academia", _("Academia")
-        PRODUCTIVE_SECTOR = "productive_sector", _("Productive sector")
-        MUNICIPAL_GOVERNMENT = "municipal_government", _("Municipal government")
-
-    class Role(models.TextChoices):
-        CHAIR = "chair", _("Chair")
-        TECHNICAL_SECRETARY = "technical_secretary", _("Technical secretary")
-        MEMBER = "member", _("Member")
-
-    name = models.CharField(
-        _("name"), max_length=200, blank=True,
-        help_text=_("Leave blank only for the chair's seat when the person is not publicly known."),
-    )  # fmt: skip
-    organization = models.ForeignKey(
-        Organization, models.PROTECT, related_name="council_members", verbose_name=_("organization")
-    )
-    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.MEMBER)
-    term_starts_on = models.DateField(_("term starts"), null=True, blank=True)
-    term_ends_on = models.DateField(_("term ends"), null=True, blank=True)
-    alternate_name = models.CharField(_("alternate"), max_length=200, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="council_member",
-        verbose_name=_("user account"),
-    )  # fmt: skip
-    is_demo = models.BooleanField(_("demonstration data"), default=False)
-
-    objects = CouncilMemberQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["sector", "role", "name"]
-        verbose_name = _("council member")
-        verbose_name_plural = _("council members")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(term_ends_on__isnull=True) | Q(term_starts_on__isnull=True)
-                | Q(term_ends_on__gte=F("term_starts_on")),
-                name="member_term_ends_after_start",
-            ),
-            models.CheckConstraint(condition=~Q(name="") | Q(role="chair"), name="member_named_unless_chair_seat"),
-        ]  # fmt: skip
-
-    def __str__(self):
-        return f"{self.display_name()} ({self.organization.acronym})"
-
-    def get_absolute_url(self):
-        return reverse("council:council-home") + f"#consejero-{self.pk}"
-
-    def clean(self):
-        if self.term_starts_on and self.term_ends_on and self.term_ends_on < self.term_starts_on:
-            raise ValidationError(
-                {"term_ends_on": ValidationError(_("The term cannot end before it starts."), code="term_order")}
-            )
-        if not self.name and self.role != self.Role.CHAIR:
-            raise ValidationError(
-                {"name": ValidationError(_("Only the chair's seat may be recorded without a name."), code="name")}
-            )
-
-    def display_name(self):
-        return self.name or _("Chair's seat (person not published)")
-
-    def is_in_office(self, on=None):
-        on = on or today()
-        return (self.term_starts_on is None or self.term_starts_on <= on) and (
-            self.term_ends_on is None or self.term_ends_on >= on
-        )
-
-
-@dataclass(frozen=True)
-class Quorum:
-    members_in_office: int
-    attending: int
-
-    @property
-    def required(self):
-        return self.members_in_office // 2 + 1
-
-    @property
-    def reached(self):
-        return self.members_in_office > 0 and self.attending * 2 > self.members_in_office
+from council.models.members import CouncilMember, Quorum, in_office_on
 
 
 class SessionQuerySet(models.QuerySet):
@@ -498,6 +324,3 @@ class Attendance(models.Model):
             raise ValidationError(
                 {"member": ValidationError(_("This member was not in office on the session's date."), code="term")}
             )
-
-    def counts_for_quorum(self):
-        return self.status in self.COUNTS_FOR_QUORUM

@@ -1,7 +1,8 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from proposals.models import MODERATION_GROUP, ensure_role_groups
+from commitments.roles import ensure_role_groups
+from proposals.models import MODERATION_GROUP, ROLE_PERMISSIONS
 
 
 def create_group(apps, schema_editor):
@@ -10,7 +11,7 @@ def create_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_role_groups(apps)
+    ensure_role_groups(apps, "proposals", ROLE_PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):

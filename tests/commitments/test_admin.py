@@ -226,7 +226,7 @@ def test_evidence_uploads_are_validated(client, world, name, content, message):
 
 
 def test_oversized_evidence_is_refused(client, world, monkeypatch):
-    monkeypatch.setattr("commitments.models.MAX_EVIDENCE_BYTES", len(PDF_BYTES) - 1)
+    monkeypatch.setattr("commitments.validators.MAX_EVIDENCE_BYTES", len(PDF_BYTES) - 1)
     login(client, world["editor_a"])
     data = report_data(world["milestone_a"], 40, **{"evidence-0-title": "Grande", "evidence-0-file": pdf_upload()})
     response = client.post(REPORT_URL, data)

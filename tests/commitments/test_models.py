@@ -299,12 +299,12 @@ def test_plan_without_a_sourced_period_is_never_current_and_has_no_data():
     assert ActionPlan().status_on(datetime.date(2022, 6, 1)) == ActionPlan.Status.NO_DATA
 
 
-def test_plan_status_follows_today(monkeypatch):
+def test_plan_status_follows_today(set_today):
     plan = ActionPlan(**SECOND_PLAN)
-    monkeypatch.setattr("commitments.models.today", lambda: datetime.date(2026, 12, 1))
+    set_today(datetime.date(2026, 12, 1))
     assert plan.status == ActionPlan.Status.FINISHED and not plan.is_current()
     assert str(plan.get_status_display()) == "Finalizado"
-    monkeypatch.setattr("commitments.models.today", lambda: datetime.date(2023, 2, 14))
+    set_today(datetime.date(2023, 2, 14))
     assert plan.status == ActionPlan.Status.IMPLEMENTATION and plan.is_current()
 
 

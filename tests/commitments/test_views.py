@@ -258,10 +258,10 @@ ZERO_PERCENT = re.compile(r"(?<![\d.,])0(?:[.,]0)?\s*%")
 
 
 @pytest.fixture
-def real_data(monkeypatch):
+def real_data(set_today):
     """Only what `load_quito_plan` loads, on 1 December 2026."""
     call_command("load_quito_plan")
-    monkeypatch.setattr("commitments.models.today", lambda: datetime.date(2026, 12, 1))
+    set_today(datetime.date(2026, 12, 1))
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
 
 
@@ -377,8 +377,8 @@ def test_home_presents_the_latest_real_plan_as_finished_not_current(client, real
     assert "The latest plan" in content and "Progress of the current plan" not in content
 
 
-def test_home_shows_the_plan_in_force_as_current_while_today_is_in_its_period(client, real_data, monkeypatch):
-    monkeypatch.setattr("commitments.models.today", lambda: datetime.date(2023, 3, 15))
+def test_home_shows_the_plan_in_force_as_current_while_today_is_in_its_period(client, real_data, set_today):
+    set_today(datetime.date(2023, 3, 15))
     content = page(client, "/")
     assert "Avance del plan vigente" in content and "plan vigente</span>" in content
     assert "En implementación" in content

@@ -63,7 +63,7 @@ def test_saving_a_proposal_draws_a_unique_code():
 def test_a_colliding_code_is_drawn_again(monkeypatch):
     first = ProposalFactory()
     codes = iter([first.code, "QGA-222-333-444"])
-    monkeypatch.setattr(models, "new_tracking_code", lambda: next(codes))
+    monkeypatch.setattr("proposals.models.proposals.new_tracking_code", lambda: next(codes))
     second = ProposalFactory()
     assert second.code == "QGA-222-333-444"
 
@@ -113,7 +113,7 @@ def test_open_now_includes_permanent_calls_and_excludes_closed_and_future_ones()
     CallFactory(opens_at=now - datetime.timedelta(days=30), closes_at=now - datetime.timedelta(days=1))
     CallFactory(opens_at=now + datetime.timedelta(days=3), closes_at=now + datetime.timedelta(days=30))
     assert set(Call.objects.open_now()) == {open_call, permanent}
-    assert permanent.is_permanent() and permanent.is_open()
+    assert permanent.is_open()
 
 
 def test_a_call_must_close_after_it_opens():

@@ -182,3 +182,13 @@ def test_the_public_status_filter_agrees_with_the_badges(client):
     assert answered.title in not_accepted and legacy.title not in not_accepted
     under_review = client.get("/propuestas/", {"status": "under_review"}).content.decode()
     assert legacy.title in under_review and answered.title not in under_review
+
+
+def test_a_public_duplicate_never_shows_the_code_of_a_hidden_original(client):
+    original = ProposalFactory(is_hidden=True, hidden_reason="Contiene datos personales.")
+    proposal = ProposalFactory(response=RESPONSE)
+    proposal.change_status(status=Status.DUPLICATE, duplicate_of=original)
+    content = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Duplica una propuesta que no es pública." in content
+    assert original.code not in content
+    assert original.get_absolute_url() not in content

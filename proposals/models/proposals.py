@@ -1,6 +1,4 @@
-import re
-import secrets
-import unicodedata
+"""Proposals, the moderation queue and the status history; the moderation role table."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -12,202 +10,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from commitments.models import ActionPlan, Bilingual, Commitment, OgpValue
+from commitments.models import Commitment, OgpValue
 from commitments.versioning import Versioned
+from proposals.models.calls import Call
+from proposals.models.codes import new_tracking_code, normalize_text
+from proposals.models.places import Parish, ZonalAdministration
 
 MODERATION_GROUP = "Moderación de propuestas"
-# What each role may do with proposals, as model permissions: (app label, codename).
+# What each role may do with proposals, as model permissions of `proposals` ("app.codename": another app's).
 ROLE_PERMISSIONS = {
     MODERATION_GROUP: [
-        *[("proposals", f"{action}_proposal") for action in ("view", "add", "change")],
-        ("proposals", "view_proposalqueue"),
-        ("proposals", "change_proposalqueue"),
-        *[("proposals", f"{action}_proposercontact") for action in ("view", "add", "change")],
-        ("proposals", "view_statusevent"),
-        *[("proposals", f"{action}_call") for action in ("view", "add", "change")],
-        ("proposals", "view_zonaladministration"),
-        ("proposals", "change_zonaladministration"),
-        *[("proposals", f"{action}_parish") for action in ("view", "add", "change")],
-        ("commitments", "view_commitment"),
+        *[f"{action}_proposal" for action in ("view", "add", "change")],
+        "view_proposalqueue",
+        "change_proposalqueue",
+        *[f"{action}_proposercontact" for action in ("view", "add", "change")],
+        "view_statusevent",
+        *[f"{action}_call" for action in ("view", "add", "change")],
+        "view_zonaladministration",
+        "change_zonaladministration",
+        *[f"{action}_parish" for action in ("view", "add", "change")],
+        "commitments.view_commitment",
     ],
     # The plan's coordination reads proposals, never their proposers' data.
     "Coordinación del plan": [
-        ("proposals", codename)
-        for codename in (
-            "view_proposal", "view_proposalqueue", "view_statusevent", "view_call", "view_zonaladministration",
-            "view_parish",
-        )
+        "view_proposal", "view_proposalqueue", "view_statusevent", "view_call", "view_zonaladministration",
+        "view_parish",
     ],
 }  # fmt: skip
-
-
-def ensure_role_groups(apps):
-    """Create the moderation group and give the roles their proposal permissions; `apps` may be historical."""
-    group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
-    for name, permissions in ROLE_PERMISSIONS.items():
-        group, _created = group_model.objects.get_or_create(name=name)
-        wanted = Q(pk__in=[])
-        for app_label, codename in permissions:
-            wanted |= Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.add(*permission_model.objects.filter(wanted))
-
-
-# No 0/O, 1/I/L: a code read aloud or copied from paper cannot be mistaken. 31 symbols, 9 of them give
-# 44.6 bits from `secrets`, comfortably above the 40 bits a guessing attack would have to beat.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_PREFIX = "QGA"
-CODE_LENGTH = 9
-CODE_GROUP = 3
-
-# Bump whenever the privacy notice shown beside the consent checkbox changes: each consent keeps its version.
-CONSENT_VERSION = "2026-11-v1"
-
-
-def normalize_text(text):
-    """Lower-case `text` and strip its accents, so that "Participación" and "participacion" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
-def format_code(raw):
-    groups = [raw[i : i + CODE_GROUP] for i in range(0, len(raw), CODE_GROUP)]
-    return "-".join([CODE_PREFIX, *groups])
-
-
-def new_tracking_code(choice=secrets.choice):
-    return format_code("".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
-
-
-def normalize_code(text):
-    """Return the canonical `QGA-XXX-XXX-XXX` form of what a citizen typed, or "" if it cannot be a code."""
-    compact = re.sub(r"[\s\-_.]", "", text or "").upper()
-    if compact.startswith(CODE_PREFIX) and len(compact) == len(CODE_PREFIX) + CODE_LENGTH:
-        compact = compact[len(CODE_PREFIX) :]
-    if len(compact) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in compact):
-        return ""
-    return format_code(compact)
-
-
-class ZonalAdministration(models.Model):
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    alias = models.CharField(_("also known as"), max_length=120, blank=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    official_name = models.CharField(_("name in the sources"), max_length=200, blank=True)
-    in_force = models.BooleanField(
-        _("in force during the 2022-2023 plan"), null=True, blank=True, help_text=_("Empty while no source says.")
-    )
-    uncertain = models.BooleanField(_("uncertain in the sources"), default=False)
-    uncertainty_note = models.TextField(_("what the sources leave open"), blank=True)
-    sources = models.JSONField(_("sources"), default=list, blank=True, help_text=_("Address, title and access date."))
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("zonal administration")
-        verbose_name_plural = _("zonal administrations")
-
-    def __str__(self):
-        return f"{self.name} ({self.alias})" if self.alias else self.name
-
-    def get_absolute_url(self):
-        return f"{reverse('proposals:proposal-list')}?zone={self.pk}"
-
-
-class Parish(models.Model):
-    class Kind(models.TextChoices):
-        URBAN = "urban", _("Urban")
-        RURAL = "rural", _("Rural")
-
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    alias = models.CharField(_("also known as"), max_length=120, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
-    zone = models.ForeignKey(
-        ZonalAdministration,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="parishes",
-        verbose_name=_("zonal administration"),
-        help_text=_("Leave empty while the sources do not say which administration the parish belongs to."),
-    )
-    zone_uncertain = models.BooleanField(
-        _("zone uncertain"),
-        default=False,
-        help_text=_("The sources do not confirm the zonal administration: never shown to the public as a fact."),
-    )
-    uncertainty_note = models.TextField(_("what the sources leave open"), blank=True)
-    sources = models.JSONField(_("sources"), default=list, blank=True, help_text=_("Address, title and access date."))
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("parish")
-        verbose_name_plural = _("parishes")
-
-    def __str__(self):
-        return f"{self.name} ({self.alias})" if self.alias else self.name
-
-    def get_absolute_url(self):
-        return f"{reverse('proposals:proposal-list')}?parish={self.pk}"
-
-    def has_confirmed_zone(self):
-        return self.zone_id is not None and not self.zone_uncertain
-
-
-class CallQuerySet(models.QuerySet):
-    def open_now(self, at=None):
-        at = at or timezone.now()
-        return self.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=at), opens_at__lte=at)
-
-    def upcoming(self, at=None):
-        return self.filter(opens_at__gt=at or timezone.now()).order_by("opens_at")
-
-
-class Call(Bilingual):
-    """A period in which citizens may send proposals; without a closing date it is a permanent mailbox."""
-
-    title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
-    plan = models.ForeignKey(
-        ActionPlan, models.SET_NULL, null=True, blank=True, related_name="calls", verbose_name=_("action plan")
-    )
-    description = models.TextField(_("description"), blank=True)
-    opens_at = models.DateTimeField(_("opens at"))
-    closes_at = models.DateTimeField(
-        _("closes at"), null=True, blank=True, help_text=_("Leave empty for a permanent call.")
-    )
-    is_demo = models.BooleanField(_("demonstration data"), default=False)
-
-    objects = CallQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-opens_at"]
-        verbose_name = _("call for proposals")
-        verbose_name_plural = _("calls for proposals")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"
-            ),
-        ]
-
-    def __str__(self):
-        return self.localized("title")[0]
-
-    def get_absolute_url(self):
-        return f"{reverse('proposals:proposal-list')}?call={self.pk}"
-
-    def clean(self):
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError(
-                {"closes_at": ValidationError(_("A call must close after it opens."), code="closes_before_opening")}
-            )
-
-    def is_open(self, at=None):
-        at = at or timezone.now()
-        return self.opens_at <= at and (self.closes_at is None or at < self.closes_at)
-
-    def is_permanent(self):
-        return self.closes_at is None
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -528,66 +357,3 @@ class StatusEvent(models.Model):
 
     def is_closing(self):
         return self.status in Proposal.CLOSED_STATUSES
-
-
-class ProposerContactQuerySet(models.QuerySet):
-    def purgeable(self, *, older_than_days, at=None):
-        moment = (at or timezone.now()) - timezone.timedelta(days=older_than_days)
-        return self.filter(anonymised_at__isnull=True, proposal__in=Proposal.objects.closed_before(moment))
-
-    def anonymise(self):
-        return self.update(**ProposerContact.ANONYMOUS, anonymised_at=timezone.now())
-
-
-class ProposerContact(models.Model):
-    """The proposer's personal data, apart from the public proposal; only moderators ever see it."""
-
-    class AgeRange(models.TextChoices):
-        UNDER_18 = "under_18", _("Under 18")
-        FROM_18_TO_29 = "18_29", _("18 to 29")
-        FROM_30_TO_44 = "30_44", _("30 to 44")
-        FROM_45_TO_64 = "45_64", _("45 to 64")
-        FROM_65 = "65_plus", _("65 or older")
-
-    class Gender(models.TextChoices):
-        FEMALE = "female", _("Female")
-        MALE = "male", _("Male")
-        OTHER = "other", _("Another identity")
-
-    ANONYMOUS = {"name": "", "email": "", "phone": "", "organization": "", "age_range": "", "gender": ""}
-
-    proposal = models.OneToOneField(
-        Proposal, models.CASCADE, related_name="contact", verbose_name=_("proposal"), editable=False
-    )
-    name = models.CharField(_("full name"), max_length=150)
-    email = models.EmailField(_("email"), max_length=254)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    organization = models.CharField(_("organization"), max_length=150, blank=True)
-    age_range = models.CharField(_("age range"), max_length=10, choices=AgeRange.choices, blank=True)
-    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    language = models.CharField(_("language"), max_length=10, default="es", editable=False)
-    consent_version = models.CharField(_("consent text version"), max_length=40)
-    consented_at = models.DateTimeField(_("consent given at"))
-    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
-
-    objects = ProposerContactQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("proposer's contact data")
-        verbose_name_plural = _("proposers' contact data")
-
-    def __str__(self):
-        # Never the person's name: this string ends up in admin logs that other roles can read.
-        return str(_("Contact data of %(code)s") % {"code": self.proposal.code})
-
-    def get_absolute_url(self):
-        return reverse("admin:proposals_proposal_change", args=[self.proposal_id])
-
-    def is_anonymised(self):
-        return self.anonymised_at is not None
-
-    def anonymise(self):
-        for field, value in self.ANONYMOUS.items():
-            setattr(self, field, value)
-        self.anonymised_at = timezone.now()
-        self.save()

@@ -1,0 +1,85 @@
+"""The commitments app's models, one module per part of the record; every public name is re-exported here.
+
+- `base`: today(), date precision, bilingual content and field helpers.
+- `plans`: organizations, action plans, OGP values.
+- `staff`: role groups and their permission table, staff profiles.
+- `roadmap`: commitments and milestones (together: each reads the other), with their QuerySets.
+- `progress`: progress updates and evidence.
+- `demo`: the demonstration-data flag and the signal receivers that reset it (registered by this import).
+"""
+
+from commitments.models.base import (
+    DEMO_CODE_PREFIX,
+    LOCAL_CODE_PREFIX,
+    Bilingual,
+    DatePrecision,
+    precision_field,
+    today,
+    translated_fields_field,
+)
+from commitments.models.demo import DEMO_FLAG_CACHE_KEY, demo_data_present, forget_demo_data_flag
+from commitments.models.plans import ActionPlan, ActionPlanQuerySet, OgpValue, Organization, OrganizationQuerySet
+from commitments.models.progress import (
+    Evidence,
+    EvidenceQuerySet,
+    ProgressUpdate,
+    ProgressUpdateQuerySet,
+    evidence_upload_to,
+)
+from commitments.models.roadmap import (
+    DUE_SOON_DAYS,
+    NO_REPORT_DAYS,
+    Commitment,
+    CommitmentQuerySet,
+    Completion,
+    Milestone,
+    MilestoneQuerySet,
+)
+from commitments.models.staff import (
+    COORDINATION_GROUP,
+    EDITOR_GROUP,
+    ROLE_PERMISSIONS,
+    StaffProfile,
+    coordinates_plans,
+    staff_organization_id,
+)
+from commitments.validators import ALLOWED_EVIDENCE_TYPES, MAX_EVIDENCE_BYTES, validate_evidence_file
+
+__all__ = [
+    "ALLOWED_EVIDENCE_TYPES",
+    "COORDINATION_GROUP",
+    "DEMO_CODE_PREFIX",
+    "DEMO_FLAG_CACHE_KEY",
+    "DUE_SOON_DAYS",
+    "EDITOR_GROUP",
+    "LOCAL_CODE_PREFIX",
+    "MAX_EVIDENCE_BYTES",
+    "NO_REPORT_DAYS",
+    "ROLE_PERMISSIONS",
+    "ActionPlan",
+    "ActionPlanQuerySet",
+    "Bilingual",
+    "Commitment",
+    "CommitmentQuerySet",
+    "Completion",
+    "DatePrecision",
+    "Evidence",
+    "EvidenceQuerySet",
+    "Milestone",
+    "MilestoneQuerySet",
+    "OgpValue",
+    "Organization",
+    "OrganizationQuerySet",
+    "ProgressUpdate",
+    "ProgressUpdateQuerySet",
+    "StaffProfile",
+    "coordinates_plans",
+    "demo_data_present",
+    "evidence_upload_to",
+    "forget_demo_data_flag",
+    "precision_field",
+    "staff_organization_id",
+    "today",
+    "translated_fields_field",
+    "validate_evidence_file",
+]

@@ -1,0 +1,493 @@
+"""Commitments and their milestones (kept together: each reads the other), with their QuerySets."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Count, F, Q, Subquery, Sum, Value
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from commitments.models.base import (
+    DEMO_CODE_PREFIX,
+    LOCAL_CODE_PREFIX,
+    Bilingual,
+    precision_field,
+    today,
+    translated_fields_field,
+)
+from commitments.models.plans import ActionPlan, OgpValue, Organization
+from commitments.models.staff import EDITOR_GROUP, coordinates_plans, staff_organization_id
+from commitments.versioning import Versioned
+
+
+class Completion(models.TextChoices):
+    """OGP's completion scale, used by the self-assessment and the independent assessment."""
+
+    NO_EVIDENCE = "no_evidence", _("No evidence available")
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(plan__isnull=False)
+
+    def with_progress_summary(self, on=None):
+        """Annotate milestone counts: `milestone_count`, `complete_count`, `delayed_count`."""
+        on = on or today()
+        return self.annotate(
+            milestone_count=Count("milestones", distinct=True),
+            complete_count=Count("milestones", filter=Q(milestones__status=Milestone.Status.COMPLETE), distinct=True),
+            delayed_count=Count(
+                "milestones",
+                filter=~Q(milestones__status=Milestone.Status.COMPLETE) & Q(milestones__effective_due_on__lt=on),
+                distinct=True,
+            ),
+        )
+
+    def for_list(self):
+        return self.select_related("plan", "lead").with_progress_summary().order_by("plan__number", "code")
+
+    def for_page(self):
+        """Everything the commitment page shows, in a fixed number of queries."""
+        return (
+            self.published()
+            .select_related("plan", "lead")
+            .prefetch_related(
+                "ogp_values",
+                "co_responsible",
+                models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page()),
+            )
+            .with_progress_summary()
+        )
+
+    def with_status(self, status, on=None):
+        """Filter on the derived status (not started, on track, delayed, complete)."""
+        qs = self if "milestone_count" in self.query.annotations else self.with_progress_summary(on)
+        statuses = {
+            Commitment.Status.COMPLETE: Q(milestone_count__gt=0, complete_count=F("milestone_count")),
+            Commitment.Status.DELAYED: Q(delayed_count__gt=0),
+            Commitment.Status.NOT_STARTED: Q(progress=0, delayed_count=0),
+            Commitment.Status.NO_DATA: Q(milestone_count=0),
+        }
+        if status == Commitment.Status.ON_TRACK:
+            return qs.exclude(statuses[Commitment.Status.COMPLETE]).exclude(
+                statuses[Commitment.Status.DELAYED]
+                | statuses[Commitment.Status.NOT_STARTED]
+                | statuses[Commitment.Status.NO_DATA]
+            )
+        if status == Commitment.Status.NOT_STARTED:
+            return qs.filter(statuses[status]).exclude(statuses[Commitment.Status.COMPLETE])
+        return qs.filter(statuses[status])
+
+    def involving(self, organization):
+        return self.filter(Q(lead=organization) | Q(co_responsible=organization)).distinct()
+
+
+class Commitment(Bilingual):
+    class Status(models.TextChoices):
+        NO_DATA = "no_data", _("No data")
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        DELAYED = "delayed", _("Delayed")
+        COMPLETE = "complete", _("Complete")
+
+    class Verifiability(models.TextChoices):
+        VERIFIABLE = "verifiable", _("Verifiable")
+        NOT_VERIFIABLE = "not_verifiable", _("Not verifiable")
+
+    class PotentialForResults(models.TextChoices):
+        UNCLEAR = "unclear", _("Unclear")
+        MODEST = "modest", _("Modest")
+        SUBSTANTIAL = "substantial", _("Substantial")
+
+    class OpenedGovernment(models.TextChoices):
+        WORSENED = "worsened", _("Worsened")
+        DID_NOT_CHANGE = "did_not_change", _("Did not change")
+        MARGINAL = "marginal", _("Marginal")
+        MAJOR = "major", _("Major")
+        OUTSTANDING = "outstanding", _("Outstanding")
+
+    plan = models.ForeignKey(ActionPlan, models.PROTECT, related_name="commitments", verbose_name=_("action plan"))
+    code = models.CharField(
+        _("OGP code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{5}\d{4}$", _("Use OGP's format, e.g. ECQTO0001."), code="code")],
+        help_text=_(
+            "Commitments of plans without OGP codes get a local code QGAPA + plan number + commitment number, "
+            "e.g. QGAPA0102."
+        ),
+    )
+    title = models.TextField(
+        _("title"), blank=True, help_text=_("Leave empty when the sources do not publish it: the page says so.")
+    )
+    title_en = models.TextField(_("title in English"), blank=True)
+    short_title = models.CharField(_("short title"), max_length=160, blank=True)
+    short_title_en = models.CharField(_("short title in English"), max_length=160, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    problem = models.TextField(_("problem"), blank=True)
+    problem_en = models.TextField(_("problem in English"), blank=True)
+    status_quo = models.TextField(_("status quo"), blank=True)
+    status_quo_en = models.TextField(_("status quo in English"), blank=True)
+    action = models.TextField(_("action"), blank=True)
+    action_en = models.TextField(_("action in English"), blank=True)
+    ogp_values = models.ManyToManyField(OgpValue, blank=True, related_name="commitments", verbose_name=_("OGP values"))
+    lead = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_commitments",
+        verbose_name=_("lead institution"),
+        help_text=_("Leave empty when the sources do not name it."),
+    )
+    co_responsible = models.ManyToManyField(
+        Organization, blank=True, related_name="co_led_commitments", verbose_name=_("co-responsible organizations")
+    )
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    starts_on_precision = precision_field(_("precision of the start"))
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    ends_on_precision = precision_field(_("precision of the end"))
+    progress = models.DecimalField(
+        _("progress"), max_digits=4, decimal_places=1, null=True, default=None, editable=False,
+        help_text=_("Weighted mean of the milestones' progress, kept up to date by every report; empty (no data) "
+                    "while the commitment has no milestones."),
+    )  # fmt: skip
+    self_assessed_completion = models.CharField(
+        _("self-assessed completion"), max_length=20, choices=Completion.choices, blank=True
+    )
+    irm_verifiability = models.CharField(_("verifiability"), max_length=20, choices=Verifiability.choices, blank=True)
+    irm_potential_for_results = models.CharField(
+        _("potential for results"), max_length=20, choices=PotentialForResults.choices, blank=True
+    )
+    irm_completion = models.CharField(_("completion"), max_length=20, choices=Completion.choices, blank=True)
+    irm_opened_government = models.CharField(
+        _("did it open government?"), max_length=20, choices=OpenedGovernment.choices, blank=True
+    )
+    irm_assessor = models.CharField(
+        _("assessor"), max_length=200, blank=True, help_text=_("OGP's IRM or the local monitoring body.")
+    )
+    irm_assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+    translated_fields = translated_fields_field()
+    sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
+
+    objects = CommitmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["progress"])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="commitment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="commitment_progress_0_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.short_title or self.title or self.display_title()}"
+
+    def get_absolute_url(self):
+        return reverse("commitments:commitment-detail", kwargs={"code": self.code})
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": ValidationError(_("The end cannot be before the start."), code="ends_before_start")}
+            )
+
+    def has_ogp_code(self):
+        return not self.code.startswith((LOCAL_CODE_PREFIX, DEMO_CODE_PREFIX))
+
+    def is_documented(self):
+        """Whether the sources consulted publish the commitment's title (ECQTO0002 to 0004 are not)."""
+        return bool(self.title or self.title_en)
+
+    def display_title(self):
+        if not self.is_documented():
+            return _("Title not published in the sources consulted")
+        text, _language = self.localized("short_title")
+        return text or self.localized("title")[0]
+
+    @property
+    def status(self):
+        """Derived status; needs the `with_progress_summary()` annotations."""
+        return self.status_from_counts(self.milestone_count, self.complete_count, self.delayed_count, self.progress)
+
+    @classmethod
+    def status_from_counts(cls, milestone_count, complete_count, delayed_count, progress):
+        if not milestone_count or progress is None:
+            return cls.Status.NO_DATA
+        if complete_count == milestone_count:
+            return cls.Status.COMPLETE
+        if delayed_count:
+            return cls.Status.DELAYED
+        if not progress:
+            return cls.Status.NOT_STARTED
+        return cls.Status.ON_TRACK
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+    def refresh_progress(self):
+        """Recompute the stored progress as the weighted mean of the milestones' progress (None without any)."""
+        totals = self.milestones.aggregate(weighted=Sum(F("progress") * F("weight")), weights=Sum("weight"))
+        weights = totals["weights"]
+        if weights:
+            value = Decimal(totals["weighted"]) / Decimal(weights)
+            self.progress = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+        else:
+            self.progress = None  # no milestones: unknown, never 0
+        Commitment.objects.filter(pk=self.pk).update(progress=self.progress)
+
+    @staticmethod
+    def sources_of(rows):
+        """The sources of several commitments (or plans), each once, in order of appearance."""
+        return list(dict.fromkeys(source for row in rows for source in row.source_list()))
+
+    @staticmethod
+    def progress_summary(commitments):
+        """The mean progress over the commitments whose progress is known, with how many those are."""
+        commitments = list(commitments)
+        known = [commitment.progress for commitment in commitments if commitment.progress is not None]
+        mean = (sum(known) / len(known)).quantize(Decimal("0.1"), ROUND_HALF_UP) if known else None
+        return {"progress": mean, "known": len(known), "total": len(commitments)}
+
+
+# What staff are reminded of: milestones due within this many days, and those without a report for that many.
+DUE_SOON_DAYS = 30
+NO_REPORT_DAYS = 60
+
+
+class MilestoneQuerySet(models.QuerySet):
+    # Other apps add what the commitment page shows per milestone (the council's reviews) from AppConfig.ready().
+    page_prefetches = []
+
+    def delayed(self, on=None):
+        on = on or today()
+        return self.exclude(status=Milestone.Status.COMPLETE).filter(effective_due_on__lt=on)
+
+    def for_commitment_page(self):
+        from commitments.models.progress import ProgressUpdate  # progress.py imports this module
+
+        return self.select_related("responsible").prefetch_related(
+            models.Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.prefetch_related("evidence"),
+            ),
+            *self.page_prefetches,
+        )
+
+    def editable_by(self, user):
+        """Milestones a staff user may report on: coordination sees all, an editor only their institution's."""
+        if coordinates_plans(user):
+            return self
+        organization_id = staff_organization_id(user)
+        if organization_id is None or not user.groups.filter(name=EDITOR_GROUP).exists():
+            return self.none()
+        return self.filter(
+            Q(commitment__lead_id=organization_id) | Q(commitment__co_responsible__id=organization_id)
+        ).distinct()
+
+    def due_within(self, days, on=None):
+        """Incomplete milestones due from `on` to `days` days later (the due date in force)."""
+        on = on or today()
+        return self.exclude(status=Milestone.Status.COMPLETE).filter(
+            effective_due_on__gte=on, effective_due_on__lte=on + datetime.timedelta(days=days)
+        )
+
+    def without_report_for(self, days, on=None):
+        """Incomplete milestones started at least `days` days ago with no report in those `days` days."""
+        cutoff = (on or today()) - datetime.timedelta(days=days)
+        return (
+            self.exclude(status=Milestone.Status.COMPLETE)
+            .filter(starts_on__lte=cutoff)
+            .filter(Q(last_reported_on__isnull=True) | Q(last_reported_on__lt=cutoff))
+        )
+
+    @staticmethod
+    def urgency_ordering():
+        """Incomplete before complete; among them the longest overdue first, then by the due date in force."""
+        complete_last = models.Case(
+            models.When(status=Milestone.Status.COMPLETE, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return [complete_last.asc(), F("effective_due_on").asc(), "commitment__code", "order"]
+
+    def by_urgency(self):
+        return self.order_by(*self.urgency_ordering())
+
+
+class Milestone(Versioned):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETE = "complete", _("Complete")
+
+    commitment = models.ForeignKey(Commitment, models.CASCADE, related_name="milestones", verbose_name=_("commitment"))
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("activities"), blank=True)
+    responsible = models.ForeignKey(
+        Organization, models.PROTECT, related_name="milestones", verbose_name=_("responsible organization")
+    )
+    starts_on = models.DateField(_("planned start"))
+    due_on = models.DateField(_("planned due date"))
+    revised_due_on = models.DateField(_("revised due date"), null=True, blank=True)
+    effective_due_on = models.DateField(_("due date in force"), editable=False, db_index=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MaxValueValidator(100)],
+        help_text=_("Relative weight in the commitment's progress."),
+    )  # fmt: skip
+    means_of_verification = models.TextField(_("means of verification"), blank=True)
+    # The latest report, copied here by ProgressUpdate so that lists never have to look it up.
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False
+    )
+    last_reported_on = models.DateField(_("last reported on"), null=True, blank=True, editable=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+
+    conflict_ignored_fields = ("effective_due_on",)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["progress", "status", "last_reported_on", "completed_on"])
+
+    class Meta:
+        ordering = ["commitment", "order"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "order"], name="unique_milestone_order"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("starts_on")), name="milestone_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(revised_due_on__isnull=True) | Q(revised_due_on__gte=F("starts_on")),
+                name="milestone_revised_due_after_start",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="milestone_progress_0_100"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "effective_due_on"], name="milestone_status_due")]
+
+    def __str__(self):
+        return f"{self.commitment.code} · {self.order}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.effective_due_on = self.revised_due_on or self.due_on
+        super().save(*args, **kwargs)
+        self.commitment.refresh_progress()
+
+    def get_absolute_url(self):
+        return f"{self.commitment.get_absolute_url()}#hito-{self.order}"
+
+    def delete(self, *args, **kwargs):
+        commitment = self.commitment
+        result = super().delete(*args, **kwargs)
+        commitment.refresh_progress()
+        return result
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            errors["due_on"] = ValidationError(
+                _("The due date cannot be before the planned start."), code="due_before_start"
+            )
+        if self.starts_on and self.revised_due_on and self.revised_due_on < self.starts_on:
+            errors["revised_due_on"] = ValidationError(
+                _("The revised due date cannot be before the planned start."), code="revised_before_start"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_complete(self):
+        return self.status == self.Status.COMPLETE
+
+    def is_delayed(self, on=None):
+        return not self.is_complete() and (self.revised_due_on or self.due_on) < (on or today())
+
+    def days_delayed(self, on=None):
+        if not self.is_delayed(on):
+            return 0
+        return ((on or today()) - (self.revised_due_on or self.due_on)).days
+
+    def is_rescheduled(self):
+        return self.revised_due_on is not None and self.revised_due_on != self.due_on
+
+    def display_status(self, on=None):
+        """The status shown to citizens: delayed wins over in progress / not started."""
+        if self.is_delayed(on):
+            return "delayed", _("Delayed")
+        return self.status, self.get_status_display()
+
+    def has_evidence(self):
+        from commitments.models.progress import Evidence  # progress.py imports this module
+
+        return Evidence.objects.filter(update__milestone=self).exists()
+
+    def has_evidence_since_last_report(self):
+        """Whether evidence dated after the latest report exists: proof a new report may rely on."""
+        from commitments.models.progress import Evidence  # progress.py imports this module
+
+        latest = self.updates.order_by("-reported_on", "-created_at", "-pk").values("reported_on")[:1]
+        return Evidence.objects.filter(update__milestone=self, dated_on__gt=Subquery(latest)).exists()
+
+    @transaction.atomic
+    def report(self, *, progress, status=None, note="", by=None, reported_on=None, evidence=()):
+        """Append a progress update with its evidence; the milestone and its commitment follow it."""
+        from commitments.models.progress import ProgressUpdate  # progress.py imports this module
+
+        update = ProgressUpdate(
+            milestone=self,
+            progress=progress,
+            status=status or ProgressUpdate.status_for(progress),
+            note=note,
+            author=by,
+            reported_on=reported_on or today(),
+        )
+        update.full_clean(exclude=["milestone"])
+        update.check_evidence(new_evidence_count=len(evidence))
+        update.save()
+        for item in evidence:
+            item.update = update
+            item.full_clean()
+            item.save()
+        return update
+
+    def apply_latest_update(self):
+        """Copy the latest update's progress and status onto the milestone, then the commitment's progress."""
+        latest = self.updates.order_by("-reported_on", "-created_at", "-pk").first()
+        if latest is None:
+            self.progress, self.status, self.last_reported_on, self.completed_on = (
+                0,
+                self.Status.NOT_STARTED,
+                None,
+                None,
+            )
+        else:
+            self.progress, self.status, self.last_reported_on = latest.progress, latest.status, latest.reported_on
+            self.completed_on = latest.reported_on if latest.status == self.Status.COMPLETE else None
+        # A report changes the milestone: forms opened before it are stale, like after any other save.
+        Milestone.objects.filter(pk=self.pk).update(
+            version=F("version") + 1,
+            progress=self.progress,
+            status=self.status,
+            last_reported_on=self.last_reported_on,
+            completed_on=self.completed_on,
+        )
+        self.version += 1
+        self.commitment.refresh_progress()
