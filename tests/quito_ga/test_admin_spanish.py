@@ -102,3 +102,14 @@ def test_admin_pages_carry_the_portals_name_mark_and_colours(client):
     assert "Gobierno Abierto Quito — Administración" in content
     assert "css/admin_portal.css" in content and 'class="portal-brand__mark"' in content
     assert "Administración de Django" not in content
+
+
+def test_a_read_only_page_shows_no_form_only_version_field(client):
+    from commitments.models import EDITOR_GROUP
+
+    milestone = MilestoneFactory()
+    editor = staff_user("editora", EDITOR_GROUP, milestone.commitment.lead)
+    client.force_login(editor)
+    content = client.get(f"/admin/commitments/commitment/{milestone.commitment.pk}/change/").content.decode()
+    assert "field-title" in content  # the roadmap is listed, read-only
+    assert "loaded_version" not in content and "<p>None</p>" not in content
