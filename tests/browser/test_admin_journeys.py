@@ -73,3 +73,24 @@ def test_moderator_answers_the_oldest_proposal_with_a_reasoned_response(page, as
     content = page.locator("main").inner_text()
     assert "No aceptada" in content and response in content
     assert "aún no ha respondido" not in content
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_admin_in_the_portals_colours_passes_axe_in_light_and_dark(page, assert_accessible, seeded, scheme):
+    page.emulate_media(color_scheme=scheme)
+    editor = get_user_model().objects.get(username="editor")
+    milestone = Milestone.objects.editable_by(editor).delayed().by_urgency().first()
+    log_in(page, "editor")
+    header = page.locator("#header")
+    assert page.evaluate("getComputedStyle(document.getElementById('header')).backgroundColor") == "rgb(11, 58, 110)"
+    assert "Gobierno Abierto Quito — Administración" in header.inner_text()
+    for url in [
+        "/admin/",
+        "/admin/commitments/milestone/?pendiente=vencidos",
+        f"/admin/commitments/milestone/{milestone.pk}/change/",
+        f"/admin/commitments/milestone/{milestone.pk}/history/",
+        f"/admin/commitments/progressupdate/add/?milestone={milestone.pk}",
+        "/admin/password_change/",
+    ]:
+        page.goto(url)
+        assert_accessible(page)
