@@ -80,6 +80,8 @@ def test_admin_in_the_portals_colours_passes_axe_in_light_and_dark(page, assert_
     page.emulate_media(color_scheme=scheme)
     editor = get_user_model().objects.get(username="editor")
     milestone = Milestone.objects.editable_by(editor).delayed().by_urgency().first()
+    page.goto("/admin/login/")
+    assert_accessible(page)
     log_in(page, "editor")
     header = page.locator("#header")
     assert page.evaluate("getComputedStyle(document.getElementById('header')).backgroundColor") == "rgb(11, 58, 110)"

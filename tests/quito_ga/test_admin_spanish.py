@@ -113,3 +113,19 @@ def test_a_read_only_page_shows_no_form_only_version_field(client):
     content = client.get(f"/admin/commitments/commitment/{milestone.commitment.pk}/change/").content.decode()
     assert "field-title" in content  # the roadmap is listed, read-only
     assert "loaded_version" not in content and "<p>None</p>" not in content
+
+
+@pytest.mark.parametrize(
+    ("message", "spanish"),
+    [
+        ("Added “%(object)s”.", "Se agregó «Sesión 3»."),
+        ("Deleted “%(object)s.”", "Se eliminó «Sesión 3»."),
+        ("Cannot delete %(name)s", "No se puede eliminar: sesión"),
+        ("Change selected %(model)s", "Cambiar el registro seleccionado (sesión)"),
+        ("Add another %(model)s", "Agregar otro registro (sesión)"),
+    ],
+)
+def test_history_and_widget_messages_need_no_gender(message, spanish):
+    with translation.override("es"):
+        text = gettext(message)
+    assert text % {"object": "Sesión 3", "name": "sesión", "model": "sesión"} == spanish
