@@ -46,18 +46,22 @@ class DirectSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        if any(group_name for group_name, _options, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
+        groups = []
+        for group_name, group_options, _index in widget["optgroups"]:
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in group_options),
+            )
+            if group_name:
+                options = format_html('<optgroup label="{}">{}</optgroup>', group_name, options)
+            groups.append((options,))
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", groups),
         )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 class CheapActionCheckbox:

@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from commitments.history import HistoryAdmin
+from commitments.history import DirectSelect, HistoryAdmin
 from commitments.models import Commitment
 from commitments.versioning import StaleVersionError, VersionedAdmin
 from proposals.models import (
@@ -247,6 +247,16 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
         view = self.admin_site.admin_view(self.commitment_autocomplete)
         url = path("commitment-autocomplete/", view, name=self._autocomplete_url_name())
         return [url, *super().get_urls()]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The call, zone and parish lists (65 parishes) written directly, not one template per option.
+        if db_field.name not in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", DirectSelect)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        kwargs.setdefault("widget", DirectSelect)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "commitments":
