@@ -163,3 +163,16 @@ def test_editable_status_column_is_written_directly_and_named(client):
         '<option value="pending">Pendiente</option><option value="in_progress" selected>En ejecución</option>'
     ) in content
     assert f'name="form-0-id" value="{agreement.pk}"' in content
+
+
+def test_proposal_form_lists_are_written_directly_with_the_stock_markup(client):
+    from proposals.models import MODERATION_GROUP
+    from tests.factories import staff_user
+    from tests.proposals.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    client.force_login(staff_user("moderadora", MODERATION_GROUP))
+    content = client.get(f"/admin/proposals/proposal/{proposal.pk}/change/").content.decode()
+    assert f'<option value="{proposal.topic}" selected>' in content
+    assert '<select name="topic" id="id_topic" required><option value="">- Elija una opción -</option>' in content
+    assert f'<option value="{proposal.zone_id}" selected>{proposal.zone}</option>' in content
