@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -8,12 +9,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from commitments.forms import BulkProgressForm, ProgressReportForm
-from commitments.history import HistoryAdmin
+from commitments.history import CheapActionCheckbox, HistoryAdmin
 from commitments.models import (
     DUE_SOON_DAYS,
     NO_REPORT_DAYS,
@@ -31,9 +33,43 @@ from commitments.models import (
 from commitments.versioning import VersionedAdmin, VersionedInline
 
 
-def public_reader(user, model_name):
-    """Staff outside the plan's institutions (council, moderation) may read every public roadmap, never edit it."""
-    return staff_organization_id(user) is None and user.has_perm(f"commitments.view_{model_name}")
+class StaffFacts:
+    """What the admin asks about the signed-in user, worked out once per request (never kept between requests).
+
+    A change form asks "may this user see / change / delete this milestone?" a dozen times; each answer used to
+    re-run the group and scope queries.
+    """
+
+    def __init__(self, user):
+        self.user = user
+        self.in_scope = {}  # (model label, pk) -> bool
+
+    @cached_property
+    def coordinates(self):
+        return coordinates_plans(self.user)
+
+    @cached_property
+    def organization_id(self):
+        return staff_organization_id(self.user)
+
+    @cached_property
+    def editable_milestones(self):
+        """The milestones the user may report on, as a queryset to filter by (built once: its group checks run once)."""
+        if self.coordinates:
+            return Milestone.objects.all()
+        return Milestone.objects.editable_by(self.user)
+
+    def public_reader(self, model_name):
+        """Staff outside the plan's institutions (council, moderation) may read every public roadmap, never edit it."""
+        return self.organization_id is None and self.user.has_perm(f"commitments.view_{model_name}")
+
+
+def staff_facts(request):
+    """The request's StaffFacts; the request object lives for one request only."""
+    facts = getattr(request, "_staff_facts", None)
+    if facts is None or facts.user is not request.user:
+        facts = request._staff_facts = StaffFacts(request.user)
+    return facts
 
 
 class ScopedAdminMixin:
@@ -53,7 +89,13 @@ class ScopedAdminMixin:
             return None
 
     def in_scope(self, request, obj):
-        return obj is None or self.scoped(request, self.model._default_manager.filter(pk=obj.pk)).exists()
+        if obj is None:
+            return True
+        answers = staff_facts(request).in_scope
+        key = (self.model._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = self.scoped(request, self.model._default_manager.filter(pk=obj.pk)).exists()
+        return answers[key]
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self.in_scope(request, obj)
@@ -119,9 +161,10 @@ class CommitmentAdmin(ScopedAdminMixin, HistoryAdmin):
     ]  # fmt: skip
 
     def scoped(self, request, queryset):
-        if coordinates_plans(request.user) or public_reader(request.user, "commitment"):
+        facts = staff_facts(request)
+        if facts.coordinates or facts.public_reader("commitment"):
             return queryset
-        organization_id = staff_organization_id(request.user)
+        organization_id = facts.organization_id
         if organization_id is None:
             return queryset.none()
         return queryset.filter(pk__in=Commitment.objects.involving(organization_id).values("pk"))
@@ -173,6 +216,10 @@ class UpdateHistoryInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = _("progress reports")
 
+    def get_queryset(self, request):
+        # Each row's title names its milestone and commitment: fetched with the rows, not once per row.
+        return super().get_queryset(request).select_related("milestone__commitment", "author")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -194,15 +241,16 @@ class MilestoneAdmin(VersionedAdmin, ScopedAdminMixin, HistoryAdmin):
     editor_readonly_fields = ["commitment", "order", "title", "starts_on", "due_on", "weight", "is_demo"]
 
     def scoped(self, request, queryset):
-        if public_reader(request.user, "milestone"):
+        facts = staff_facts(request)
+        if facts.coordinates or facts.public_reader("milestone"):
             return queryset
-        return queryset.filter(pk__in=Milestone.objects.editable_by(request.user).values("pk"))
+        return queryset.filter(pk__in=facts.editable_milestones.values("pk"))
 
     def get_ordering(self, request):
         return MilestoneQuerySet.urgency_ordering()  # the most urgent first, complete ones last
 
     def get_readonly_fields(self, request, obj=None):
-        if coordinates_plans(request.user):
+        if staff_facts(request).coordinates:
             return self.readonly_fields
         return [*self.editor_readonly_fields, *self.readonly_fields]
 
@@ -298,8 +346,18 @@ class EvidenceInlineFormSet(BaseInlineFormSet):
         update.check_evidence(new_evidence_count=len(new_evidence))
 
 
+class LabelledFileInput(forms.ClearableFileInput):
+    """A file box named by its visible label. Django draws file fields as a fieldset whose legend names no input
+    (axe: "Form elements must have labels", critical); with a plain label the box, and its "clear" checkbox, each
+    have their own name."""
+
+    use_fieldset = False
+
+
 # Our own wording for an empty upload: the Spanish catalogues of installed libraries disagree (one has a typo).
-EVIDENCE_FILE_FIELD = {models.FileField: {"error_messages": {"empty": _("The file is empty.")}}}
+EVIDENCE_FILE_FIELD = {
+    models.FileField: {"widget": LabelledFileInput, "error_messages": {"empty": _("The file is empty.")}}
+}
 
 
 class EvidenceInline(admin.StackedInline):
@@ -311,7 +369,7 @@ class EvidenceInline(admin.StackedInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ProgressUpdateAdmin(CheapActionCheckbox, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["milestone", "reported_on", "progress", "status", "author", "created_at"]
     list_filter = ["status", "reported_on", "milestone__commitment__plan"]
     list_select_related = ["milestone__commitment", "author"]
@@ -323,7 +381,15 @@ class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [EvidenceInline]
 
     def scoped(self, request, queryset):
-        return queryset.filter(milestone__in=Milestone.objects.editable_by(request.user).values("pk"))
+        facts = staff_facts(request)
+        if facts.coordinates:
+            return queryset
+        return queryset.filter(milestone__in=facts.editable_milestones.values("pk"))
+
+    def get_fields(self, request, obj=None):
+        # A stored report is only read: the version its form carried means nothing there (it showed "None").
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else [field for field in fields if field != "milestone_version"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["help_texts"] = {
@@ -335,7 +401,7 @@ class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "milestone":
             # Refuses a milestone out of the user's reach even in a hand-made POST.
-            kwargs["queryset"] = Milestone.objects.editable_by(request.user).select_related("commitment")
+            kwargs["queryset"] = staff_facts(request).editable_milestones.select_related("commitment")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -351,7 +417,7 @@ class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EvidenceAdmin(CheapActionCheckbox, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "update", "dated_on", "file", "url"]
     list_select_related = ["update__milestone__commitment"]
     search_fields = ["title", "update__milestone__commitment__code"]
@@ -359,7 +425,10 @@ class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     formfield_overrides = EVIDENCE_FILE_FIELD
 
     def scoped(self, request, queryset):
-        return queryset.filter(update__milestone__in=Milestone.objects.editable_by(request.user).values("pk"))
+        facts = staff_facts(request)
+        if facts.coordinates:
+            return queryset
+        return queryset.filter(update__milestone__in=facts.editable_milestones.values("pk"))
 
     def has_add_permission(self, request):
         return False  # evidence is attached to a progress report, in its form

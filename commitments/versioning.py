@@ -252,10 +252,19 @@ class VersionedAdminFieldsMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         # Only a form that can be saved carries the version; a read-only page has no form field to render it.
-        if obj is None or not self.has_change_permission(request, obj) or VERSION_FIELD in flatten_fieldsets(fieldsets):
+        if obj is None or not self.can_save(request, obj) or VERSION_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
+    def can_save(self, request, obj):
+        if not self.has_change_permission(request, obj):
+            return False
+        # An inline is read-only when its parent's page is: Django then draws every row read-only (a version field
+        # there showed "None").
+        parent = getattr(self, "parent_model", None)
+        parent_admin = self.admin_site._registry.get(parent) if parent is not None else None
+        return parent_admin is None or parent_admin.has_change_permission(request, obj)
 
     def form_kwargs_without_version(self, request, obj, kwargs):
         """The model form's fields: the version token is the wrapper's own field, unknown to the model form."""

@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from commitments.history import HistoryAdmin
+from commitments.history import DirectSelect, HistoryAdmin
 from commitments.models import Commitment
 from commitments.versioning import StaleVersionError, VersionedAdmin
 from proposals.models import (
@@ -87,6 +87,9 @@ class ProposerContactInline(admin.StackedInline):
     def get_fields(self, request, obj=None):
         return [*self.fields, *self.readonly_fields]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal")  # its title names the proposal's code
+
     def get_readonly_fields(self, request, obj=None):
         # Erased data stays erased: nothing left to edit, and no required field to trip the save.
         contact = getattr(obj, "contact", None) if obj is not None else None
@@ -103,7 +106,8 @@ class StatusEventInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        # What the user may see; each row's title names the proposal and shows who changed it: fetched with the rows.
+        return super().get_queryset(request).visible_to(request.user).select_related("proposal", "by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -193,7 +197,9 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
     list_display = ["code", "title", "status", "zone", "topic", "created_at", "is_hidden", "entered_by_staff"]
     list_filter = ["status", "call", "zone", "topic", "is_hidden", "entered_by_staff"]
     list_select_related = ["zone"]
-    date_hierarchy = "created_at"
+    # No year drill-down (it scanned every proposal's date) and no second count of the whole table: the list costs
+    # what its page shows. Dates are a column and the status filter finds the recent ones.
+    show_full_result_count = False
     autocomplete_fields = ["duplicate_of"]
     search_fields = ["code", "title"]
     readonly_fields = ["code", "status", "created_at", "closed_at", "responded_at", "entered_by_staff"]
@@ -239,6 +245,16 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
         view = self.admin_site.admin_view(self.commitment_autocomplete)
         url = path("commitment-autocomplete/", view, name=self._autocomplete_url_name())
         return [url, *super().get_urls()]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The call, zone and parish lists (65 parishes) written directly, not one template per option.
+        if db_field.name not in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", DirectSelect)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        kwargs.setdefault("widget", DirectSelect)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "commitments":

@@ -20,9 +20,25 @@ class QuitoGaConfig(AppConfig):
         m2m_changed.connect(page_versions.m2m_changed, dispatch_uid="page-versions-m2m")
 
 
+def _boolean_icon(value):
+    """Django's yes/no/unknown icon, with its text in the user's language (stock: alt="True", "False", "None")."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    name, text = {True: ("yes", _("Yes")), False: ("no", _("No")), None: ("unknown", _("Unknown"))}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text)
+
+
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "quito_ga.admin.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        # The change lists and read-only fields look the icon up in this module each time they draw one.
+        from django.contrib.admin.templatetags import admin_list
+
+        admin_list._boolean_icon = _boolean_icon
 
 
 @checks.register(checks.Tags.security, deploy=True)

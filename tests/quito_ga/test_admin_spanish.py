@@ -73,3 +73,59 @@ def test_a_read_only_object_page_is_titled_ver(client):
     client.force_login(staff_user("secretaria", "Secretaría técnica del consejo"))
     content = client.get(f"/admin/commitments/milestone/{milestone.pk}/change/").content.decode()
     assert "| Ver hito |" in content and "Vista hito" not in content
+
+
+def test_related_widget_buttons_read_right_whatever_the_model_names_gender(client):
+    from proposals.models import MODERATION_GROUP
+    from tests.proposals.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    client.force_login(staff_user("moderadora", MODERATION_GROUP))
+    content = client.get(f"/admin/proposals/proposal/{proposal.pk}/change/").content.decode()
+    assert "Cambiar el registro seleccionado (propuesta ciudadana)" in content
+    assert "Añadir otro propuesta" not in content and "seleccionados" not in content
+
+
+def test_search_icon_and_yes_no_icons_speak_spanish(client):
+    from commitments.models import Organization
+
+    Organization.objects.create(name="Institución de prueba", acronym="PRUEBA", slug="prueba", is_demo=True)
+    client.force_login(staff_user("coordinadora", COORDINATION_GROUP))
+    content = client.get("/admin/commitments/organization/").content.decode()
+    assert 'alt="Buscar"' in content and 'alt="Search"' not in content
+    assert 'alt="Sí"' in content and 'alt="True"' not in content
+
+
+def test_admin_pages_carry_the_portals_name_mark_and_colours(client):
+    client.force_login(staff_user("coordinadora", COORDINATION_GROUP))
+    content = client.get("/admin/").content.decode()
+    assert "Gobierno Abierto Quito — Administración" in content
+    assert "css/admin_portal.css" in content and 'class="portal-brand__mark"' in content
+    assert "Administración de Django" not in content
+
+
+def test_a_read_only_page_shows_no_form_only_version_field(client):
+    from commitments.models import EDITOR_GROUP
+
+    milestone = MilestoneFactory()
+    editor = staff_user("editora", EDITOR_GROUP, milestone.commitment.lead)
+    client.force_login(editor)
+    content = client.get(f"/admin/commitments/commitment/{milestone.commitment.pk}/change/").content.decode()
+    assert "field-title" in content  # the roadmap is listed, read-only
+    assert "loaded_version" not in content and "<p>None</p>" not in content
+
+
+@pytest.mark.parametrize(
+    ("message", "spanish"),
+    [
+        ("Added “%(object)s”.", "Se agregó «Sesión 3»."),
+        ("Deleted “%(object)s.”", "Se eliminó «Sesión 3»."),
+        ("Cannot delete %(name)s", "No se puede eliminar: sesión"),
+        ("Change selected %(model)s", "Cambiar el registro seleccionado (sesión)"),
+        ("Add another %(model)s", "Agregar otro registro (sesión)"),
+    ],
+)
+def test_history_and_widget_messages_need_no_gender(message, spanish):
+    with translation.override("es"):
+        text = gettext(message)
+    assert text % {"object": "Sesión 3", "name": "sesión", "model": "sesión"} == spanish
