@@ -19,8 +19,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.visibility import PublicQuerySet
 
-class QuorumRuleQuerySet(models.QuerySet):
+
+class QuorumRuleQuerySet(PublicQuerySet):
     def in_force_on(self, date):
         """The rules that apply on `date`, the one in force first (a rule without a start applies from the start)."""
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=date)).order_by(

@@ -41,10 +41,11 @@ def test_each_registered_prefetch_costs_one_query_whatever_the_number_of_milesto
 
 def test_the_commitment_page_works_with_no_extension_registered(client, monkeypatch, django_assert_num_queries):
     monkeypatch.setattr(extensions, "_milestone_prefetches", {})
+    monkeypatch.setattr(extensions, "_commitment_prefetches", {})
     milestone = MilestoneFactory(title="Mesa técnica instalada")
     milestone.report(progress=40, reported_on=datetime.date(2023, 2, 1))
     client.get("/")  # caches the demo-notice flag
-    with django_assert_num_queries(6):  # the page's own queries, without the council's reviews
+    with django_assert_num_queries(6):  # the page's own queries, without the council's reviews or the proposals
         response = client.get(milestone.commitment.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

@@ -99,9 +99,9 @@ def test_a_path_starting_with_two_slashes_never_makes_links_to_another_site(clie
     response = client.request(PATH_INFO=path, REQUEST_METHOD="GET", QUERY_STRING="")
     content = response.content.decode()
     assert "//evil.example" not in content and 'href="//' not in content and 'href="/\\' not in content
-    assert 'hreflang="en" href="/en/"' in content
+    assert 'href="/en/" lang="en" hreflang="en"' in content  # the language switcher
 
 
 def test_the_language_links_keep_the_page_and_its_query(client, records):
     content = client.get("/compromisos/?status=on_track").content.decode()
-    assert 'hreflang="en" href="/en/compromisos/?status=on_track"' in content
+    assert 'href="/en/compromisos/?status=on_track" lang="en" hreflang="en"' in content
