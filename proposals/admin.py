@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -191,9 +192,24 @@ class ModerationForm(forms.ModelForm):
                 self.add_error(self.CLOSING_ERROR_FIELDS[field], errors)
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most `cap` proposals (a LIMITed subquery), so the change list never scans the whole table; past
+    the cap it says "more than" and the filters and the search narrow the list."""
+
+    cap = 5000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap].count()
+
+    def is_capped(self):
+        return self.count >= self.cap
+
+
 @admin.register(Proposal)
 class ProposalAdmin(VersionedAdmin, HistoryAdmin):
     form = ModerationForm
+    paginator = CappedCountPaginator
     list_display = ["code", "title", "status", "zone", "topic", "created_at", "is_hidden", "entered_by_staff"]
     list_filter = ["status", "call", "zone", "topic", "is_hidden", "entered_by_staff"]
     list_select_related = ["zone"]

@@ -160,7 +160,7 @@ def test_editable_status_column_is_written_directly_and_named(client):
     content = client.get("/admin/council/agreement/").content.decode()
     assert (
         '<select name="form-0-status" aria-label="Estado" id="id_form-0-status">'
-        '<option value="pending">Pendiente</option><option value="in_progress" selected>En ejecución</option>'
+        '<option value="pending">Pendiente</option><option value="in_progress" selected>En curso</option>'
     ) in content
     assert f'name="form-0-id" value="{agreement.pk}"' in content
 
