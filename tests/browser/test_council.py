@@ -79,10 +79,13 @@ def test_council_records_a_session_and_the_secretariat_approves_and_publishes_it
     minutes = Minutes.objects.get(session=session)
     assert minutes.status == Minutes.Status.DRAFT
 
-    # The public page shows the agreement and review but not the draft.
-    page.goto(session.get_absolute_url())
-    assert "Solicitar el informe de la mesa técnica." in page.content()
-    assert "revisó el" not in page.content()
+    # The public page shows the agreement and review but not the draft (the council's own roles see the draft,
+    # marked as not public: the public is a visitor without an account).
+    public = page.context.browser.new_page(base_url=page.url.split("/admin")[0], locale="es-EC")
+    public.goto(session.get_absolute_url())
+    assert "Solicitar el informe de la mesa técnica." in public.content()
+    assert "revisó el" not in public.content()
+    public.close()
 
     # The technical secretary records the approval at the next session, then publishes.
     log_in(page, "secretaria")

@@ -82,14 +82,17 @@ def test_council_member_records_a_session_on_one_screen(page, assert_accessible,
     assert Attendance.objects.filter(session=session).count() == 3
     assert Agreement.objects.get(session=session).responsible_member == council[1]
 
-    # The public sees the attendance, the quorum and the rule applied, the agreement, and no draft minutes.
-    page.goto(session.get_absolute_url())
-    attendance = page.locator("#asistencia").locator("..")
+    # The public (a visitor without an account: the council's roles also see the draft, marked as not public)
+    # sees the attendance, the quorum and the rule applied, the agreement, and no draft minutes.
+    public = page.context.browser.new_page(base_url=page.url.split("/admin")[0], locale="es-EC")
+    public.goto(session.get_absolute_url())
+    attendance = public.locator("#asistencia").locator("..")
     assert attendance.get_by_text("Quórum alcanzado").is_visible()
     assert "Quórum: mayoría simple de los 3 miembros con voto en funciones" in attendance.inner_text()
     assert "Representado por el alterno" in attendance.inner_text()
-    assert "Solicitar el informe de la mesa técnica." in page.content()
-    assert "revisó el" not in page.content()
+    assert "Solicitar el informe de la mesa técnica." in public.content()
+    assert "revisó el" not in public.content()
+    public.close()
 
 
 def test_errors_are_summarised_and_focused_on_the_recording_screen(page, assert_accessible, council):
