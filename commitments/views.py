@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
-from commitments import extensions
+from commitments import asof, extensions
 from commitments.forms import CommitmentFilter
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, today
 from commitments.search import SEARCH_RESULTS_LIMIT
@@ -21,7 +21,26 @@ class PlanListView(ListView):
         return ActionPlan.objects.visible_to(self.request.user).with_progress().order_by("is_demo", "-number")
 
 
-class PlanDetailView(DetailView):
+class AsOfMixin:
+    """`?al=AAAA-MM-DD`: the page also shows the progress as it stood on that date (commitments/asof.py); an invalid
+    date is a 400 answer with the page and a message saying what is expected."""
+
+    def as_of(self):
+        text = self.request.GET.get(asof.PARAMETER)
+        if text is None:
+            return None, None
+        try:
+            return asof.parse_date(text), None
+        except asof.InvalidDate as error:
+            return None, str(error)
+
+    def render_to_response(self, context, **kwargs):
+        if context.get("as_of_error"):
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
+
+class PlanDetailView(AsOfMixin, DetailView):
     page_versions = ("plan:{slug}", "vocabulary")
     template_name = "commitments/actionplan_detail.html"
     context_object_name = "plan"
@@ -30,10 +49,14 @@ class PlanDetailView(DetailView):
         return ActionPlan.objects.visible_to(self.request.user).with_progress().prefetch_related("lead_institutions")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            **kwargs,
-            commitments=Commitment.objects.visible_to(self.request.user).for_list().filter(plan=self.object),
-        )
+        commitments = Commitment.objects.visible_to(self.request.user).for_list().filter(plan=self.object)
+        on, error = self.as_of()
+        as_of = None
+        if on is not None:
+            commitments = list(commitments)
+            progress, by_commitment = asof.plan_on(self.object, on)
+            as_of = {"date": on, "progress": progress, "rows": [(c, by_commitment[c.pk]) for c in commitments]}
+        return super().get_context_data(**kwargs, commitments=commitments, as_of=as_of, as_of_error=error)
 
 
 class CommitmentListView(ListView):
@@ -59,7 +82,7 @@ class CommitmentListView(ListView):
         return super().get_context_data(**kwargs, filter=self.filterset, query=query.urlencode())
 
 
-class CommitmentDetailView(DetailView):
+class CommitmentDetailView(AsOfMixin, DetailView):
     page_versions = ("commitment:{code}", "vocabulary")
     template_name = "commitments/commitment_detail.html"
     context_object_name = "commitment"
@@ -75,7 +98,11 @@ class CommitmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         milestones = list(self.object.milestones.all())
-        return super().get_context_data(**kwargs, milestones=milestones, timeline=roadmap_timeline(milestones))
+        on, error = self.as_of()
+        as_of = asof.commitments_on([self.object.pk], on)[self.object.pk] if on is not None else None
+        return super().get_context_data(
+            **kwargs, milestones=milestones, timeline=roadmap_timeline(milestones), as_of=as_of, as_of_error=error
+        )
 
 
 class OrganizationDetailView(DetailView):

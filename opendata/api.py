@@ -2,11 +2,15 @@
 
 from django.urls import include, path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import pagination, routers, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
+from commitments import asof
 from opendata.datasets import DATASETS
 from opendata.filters import StrictFilterBackend
 
@@ -62,6 +66,68 @@ BAD_FILTER = OpenApiResponse(
 )
 
 
+PROGRESS = drf_serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+AS_OF_PARAMETER = OpenApiParameter(
+    asof.PARAMETER,
+    OpenApiTypes.DATE,
+    description=(
+        "Also give the progress as it stood on this date (YYYY-MM-DD, not in the future) in `as_of`, rebuilt from "
+        "the progress reports dated on or before it: a milestone counts its latest report by then (0 before its "
+        "first, shown as null), a commitment the weighted mean of its milestones (null if none had a report), a plan "
+        "the mean of its commitments with data. An invalid date answers 400."
+    ),
+)
+
+
+def _progress(value):
+    return None if value is None else PROGRESS.to_representation(value)
+
+
+def _commitment_as_of(commitment, on):
+    then = asof.commitments_on([commitment.pk], on)[commitment.pk]
+    milestones = [
+        {
+            "order": row.milestone.order,
+            "progress": row.progress if row.reported_on else None,
+            "reported_on": row.reported_on.isoformat() if row.reported_on else None,
+        }
+        for row in then.milestones
+    ]
+    return {"date": on.isoformat(), "progress": _progress(then.progress), "milestones": milestones}
+
+
+def _plan_as_of(plan, on):
+    progress, by_commitment = asof.plan_on(plan, on)
+    codes = dict(plan.commitments.values_list("pk", "code"))
+    commitments = [
+        {"code": codes[pk], "progress": _progress(item.progress)}
+        for pk, item in sorted(by_commitment.items(), key=lambda pair: codes[pair[0]])
+    ]
+    return {"date": on.isoformat(), "progress": _progress(progress), "commitments": commitments}
+
+
+# The datasets whose records can be read as of a date (`?al=`), and how.
+AS_OF = {"compromisos": _commitment_as_of, "planes": _plan_as_of}
+
+
+def as_of_retrieve(build):
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()  # an unknown record is a 404 whatever the date
+        text = request.query_params.get(asof.PARAMETER)
+        on = None
+        if text is not None:
+            try:
+                on = asof.parse_date(text)
+            except asof.InvalidDate as error:
+                raise ValidationError({asof.PARAMETER: [str(error)]}) from None
+        data = self.get_serializer(instance).data
+        if on is not None:
+            data = {**data, "as_of": build(instance, on)}
+        return Response(data)
+
+    return retrieve
+
+
 def viewset_for(dataset):
     """A read-only viewset answering with the dataset's serializer, filters and public queryset."""
 
@@ -70,8 +136,14 @@ def viewset_for(dataset):
 
     documented = extend_schema_view(
         list=extend_schema(responses={200: dataset.serializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND}),
-        retrieve=extend_schema(responses={200: dataset.serializer, 400: BAD_FILTER, 404: NOT_FOUND}),
+        retrieve=extend_schema(
+            responses={200: dataset.serializer, 400: BAD_FILTER, 404: NOT_FOUND},
+            parameters=[AS_OF_PARAMETER] if dataset.slug in AS_OF else None,
+        ),
     )
+    extra = {}
+    if dataset.slug in AS_OF:
+        extra = {"retrieve": as_of_retrieve(AS_OF[dataset.slug]), "detail_query_parameters": {asof.PARAMETER}}
     return documented(
         type(
             f"{dataset.serializer.Meta.model.__name__}ViewSet",
@@ -89,6 +161,7 @@ def viewset_for(dataset):
                 "page_versions": ("commitments", dataset.queryset().model._meta.app_label),
                 # StrictFilterBackend answers 400 to an unknown parameter: the page cache must not drop it.
                 "refuses_unknown_parameters": True,
+                **extra,
             },
         )
     )

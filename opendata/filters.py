@@ -80,6 +80,8 @@ class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         known = COMMON_PARAMETERS | set(filterset.filters if filterset is not None else ())
+        if getattr(view, "action", None) == "retrieve":
+            known |= getattr(view, "detail_query_parameters", set())  # e.g. `al` on a commitment
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise ValidationError(

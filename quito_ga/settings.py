@@ -223,7 +223,7 @@ PAGE_CACHE_EXCLUDE = ("/admin/", "/en/admin/", "/salud/")
 # The query parameters the public pages and the API read; a request with any other is rendered, never cached.
 PAGE_CACHE_QUERY_PARAMETERS = frozenset(
     {
-        "page", "page_size", "q",
+        "page", "page_size", "q", "al",
         # Filters of the commitment, proposal, council session and agreement lists.
         "plan", "lead", "value", "status", "call", "zone", "parish", "topic", "year", "responsible", "overdue",
         # Filters of the open-data API (opendata/datasets.py).
