@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from commitments.models import ActionPlan, Commitment
-from proposals.models import Proposal
+from proposals.models import Proposal, can_moderate
 
 PAGE_SIZE = 50
 
@@ -63,6 +63,9 @@ def plan_responses(request, slug):
                 (_("Topic"), _counts(proposals, "topic", topics)),
             ],
             "total": page.paginator.count,
-            "hidden": Proposal.objects.filter(call__plan=plan, is_hidden=True).count(),
+            # Counted apart only for those who don't see hidden proposals in the list (moderators do).
+            "hidden": 0
+            if can_moderate(request.user)
+            else Proposal.objects.filter(call__plan=plan, is_hidden=True).count(),
         },
     )

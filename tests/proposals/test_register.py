@@ -96,3 +96,13 @@ def test_a_fixed_number_of_queries(client, plan, extra):
 
 def test_the_plan_page_links_to_its_register(client, plan):
     assert 'href="/planes/segundo-plan/respuestas/"' in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_a_moderator_sees_the_hidden_proposal_in_the_list_and_no_separate_count(client, plan):
+    from proposals.models import MODERATION_GROUP
+    from tests.factories import staff_user
+
+    client.force_login(staff_user("moderadora", MODERATION_GROUP))
+    content = client.get("/planes/segundo-plan/respuestas/").content.decode()
+    assert "Publicidad" in content
+    assert "ocultada por la moderación" not in content
