@@ -120,12 +120,20 @@ def _commitment_changed(commitment):
     Proposal = apps.get_model("proposals", "Proposal")
     linked = Proposal.objects.filter(commitments=commitment.pk).values_list("code", flat=True)
     # A proposal's page names the commitments it was linked to.
-    return [
+    names = [
         "commitments",
         f"commitment:{commitment.code}",
         *_plan(commitment.plan_id),
         *(f"proposal:{code}" for code in linked),
     ]
+    renamed_from = getattr(commitment, "renamed_from", None)
+    if renamed_from:
+        # A new code: the old code's pages now redirect (none may be served from the cache), and the council
+        # sessions that show the commitment or its milestones name it by its code.
+        Milestone = apps.get_model("commitments", "Milestone")
+        milestones = list(Milestone.objects.filter(commitment=commitment.pk).values_list("pk", flat=True))
+        names += [f"commitment:{renamed_from}", *_commitment_pages([commitment.pk], milestones)]
+    return names
 
 
 def _milestone_changed(milestone):
@@ -189,6 +197,7 @@ def _vocabulary(*sections):
 BUMPS = {
     "commitments.actionplan": _plan_changed,
     "commitments.commitment": _commitment_changed,
+    "commitments.commitmentalias": lambda alias: [f"commitment:{alias.code}"],  # the old code's addresses
     "commitments.milestone": _milestone_changed,
     "commitments.progressupdate": _update_changed,
     "commitments.evidence": _evidence_changed,
@@ -215,6 +224,9 @@ SHOWN_NOWHERE = {
     "commitments.staffprofile",  # which institution an editor works for
     "proposals.proposercontact",  # personal data, never public
     "opendata.repositoryarchive",  # a stored ZIP, downloaded as a file (streamed, never cached)
+    # The members' attendance running totals: derived from attendance rows and sessions, whose changes bump the
+    # council pages; written in bulk (no signals) by the model layer.
+    "council.attendancetotal",
 }
 CONTENT_APPS = ("commitments", "council", "proposals", "opendata")
 
