@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     user = request.user
-    plan = ActionPlan.objects.visible_to(user).with_progress().filter(is_demo=False).featured()
+    plan = ActionPlan.objects.visible_to(user).filter(is_demo=False).featured()
     commitments = (
         Commitment.objects.visible_to(user).for_list().filter(plan=plan) if plan else Commitment.objects.none()
     )

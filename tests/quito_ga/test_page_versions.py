@@ -193,6 +193,40 @@ def test_a_citizens_proposal_invalidates_the_proposal_lists_and_its_own_page_onl
     assert "corregida" in outcome(client, proposal.get_absolute_url())[1]
 
 
+def test_a_code_rename_drops_both_codes_pages_and_the_old_address_redirects(
+    client, page_cache, commit, two_commitments
+):
+    first, second = two_commitments
+    old = first.get_absolute_url()
+    outcome(client, old)
+    outcome(client, second.get_absolute_url())
+    assert outcome(client, old)[0] == "hit"
+    with commit():
+        first.code = "ECQTO0990"
+        first.save()
+    assert {"commitment:ECQTO0990", f"commitment:{second.code}"} & set(page_versions.names_for(first)) == {
+        "commitment:ECQTO0990"
+    }
+    response = client.get(old)
+    assert (response.status_code, response["Location"], response["X-Cache"]) == (301, "/compromisos/ECQTO0990/", "miss")
+    assert client.get(old).status_code == 301  # the redirect is never stored in place of the old page
+    state, content = outcome(client, "/compromisos/ECQTO0990/")
+    assert state == "miss" and "ECQTO0990" in content
+    assert outcome(client, second.get_absolute_url())[0] == "hit"
+
+
+def test_a_renamed_commitments_old_and_new_codes_are_both_bumped(two_commitments):
+    first = two_commitments[0]
+    old_code = first.code
+    first.code = "ECQTO0991"
+    first.save()
+    names = set(page_versions.names_for(first))
+    assert {f"commitment:{old_code}", "commitment:ECQTO0991", "commitments", f"plan:{first.plan.slug}"} <= names
+    first.title = "Sin cambio de código"
+    first.save()
+    assert f"commitment:{old_code}" not in page_versions.names_for(first)
+
+
 def test_history_records_bump_nothing(client, page_cache, commit, two_commitments):
     path = two_commitments[0].get_absolute_url()
     outcome(client, path)
