@@ -63,6 +63,7 @@ class AsOfMixin:
 
 class PlanDetailView(AsOfMixin, DetailView):
     page_versions = ("plan:{slug}", "vocabulary")
+    page_changes_with_time = True  # "Envía tu propuesta" shows while a call is open, by the clock
     template_name = "commitments/actionplan_detail.html"
     context_object_name = "plan"
 

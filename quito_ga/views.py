@@ -30,6 +30,7 @@ def home(request):
 # The home shows the featured plan's commitments, the latest reports and "Envía tu propuesta" while a call is open
 # (calls bump the vocabulary): what the page cache keys it on (quito_ga/page_versions.py).
 home.page_versions = ("commitments", "vocabulary")
+home.page_changes_with_time = True  # "Envía tu propuesta" shows while a call is open, by the clock
 
 
 # The status names each kind of record uses, listed on the glossary from the models' own choices.

@@ -499,6 +499,20 @@ class Milestone(Versioned):
         commitment.refresh_summary()
         return result
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        milestone = super().from_db(db, field_names, values, **kwargs)
+        milestone._loaded_values = dict(zip(field_names, values, strict=True))
+        return milestone
+
+    def changed_fields(self):
+        """The fields (attnames) whose value differs from the one loaded from the database; None when the instance
+        was not loaded (new, or built by hand): everything may have changed. The page cache reads it."""
+        loaded = getattr(self, "_loaded_values", None)
+        if loaded is None:
+            return None
+        return {name for name, value in loaded.items() if getattr(self, name) != value}
+
     def clean(self):
         errors = {}
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
