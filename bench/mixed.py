@@ -15,7 +15,10 @@ Usage: DATABASE_URL=postgres://…/quito_ga REDIS_URL=redis://127.0.0.1:6379/7 p
   `X-Cache` header (hit, stale, miss) are logged per page kind.
 - Writers, at the same time, through the ORM of the same settings (so their on-commit bumps reach Redis): a staff
   save of a demo milestone every 15 s, a citizen's proposal to a demo call every 30 s.
-- Report: the anonymous hit ratio (hit + stale over every page response but the trivial view's) and each page
+- Warm-up: the same mix for --warmup seconds (300 by default: a portal in production is warm), then --duration
+  seconds measured.
+- Report: the anonymous hit ratio (hit + stale over every page response but the trivial view's), the stale share,
+  the hit ratio over the responses for a URL already requested (time order), the first visits, and each page
   kind's p95 next to the trivial view's p95 in the same run, against the targets of issue 14 (hit ratio >= 90 %,
   p95 <= 3x trivial, search <= 5x). Written to bench/mixed-results.json.
 """
