@@ -480,7 +480,11 @@ class Milestone(Versioned):
             models.CheckConstraint(condition=Q(progress__lte=100), name="milestone_progress_0_100"),
             models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_positive"),
         ]
-        indexes = [models.Index(fields=["status", "effective_due_on"], name="milestone_status_due")]
+        indexes = [
+            models.Index(fields=["status", "effective_due_on"], name="milestone_status_due"),
+            # The datasets' "last update" (opendata.datasets.last_updated): a MAX read from the index.
+            models.Index(fields=["updated_at"], name="milestone_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.commitment.code} · {self.order}. {self.title}"

@@ -354,6 +354,8 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["session", "member"], name="unique_attendance_per_member")]
+        # The datasets' "last update" (opendata.datasets.last_updated): a MAX read from the index.
+        indexes = [models.Index(fields=["updated_at"], name="attendance_updated_at")]
 
     def __str__(self):
         return f"{self.member}: {self.get_status_display()}"
