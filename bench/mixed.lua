@@ -1,6 +1,7 @@
 -- wrk script of bench/mixed.py: each request picks a URL by Zipf-like popularity (the cumulative weights in
--- MIXED_URLS), asks for gzip as browsers do, and logs the URL's line number, latency (us), status, X-Cache and
--- body size to one file per thread (MIXED_LOG .. thread id). Run with one connection per thread (-tN -cN), so that
+-- MIXED_URLS), asks for gzip as browsers do, and logs the URL's line number, latency (us), status, X-Cache, body
+-- size and the request's start (monotonic us, to merge the threads' logs in time order) to one file per thread
+-- (MIXED_LOG .. thread id). Run with one connection per thread (-tN -cN), so that
 -- each response follows the request this thread sent last.
 local ffi = require("ffi")
 ffi.cdef [[
@@ -48,7 +49,8 @@ end
 
 function response(status, headers, body)
   local elapsed = math.floor(now_us() - started)
-  log:write(current, "\t", elapsed, "\t", status, "\t", headers["X-Cache"] or "", "\t", #body, "\n")
+  log:write(current, "\t", elapsed, "\t", status, "\t", headers["X-Cache"] or "", "\t", #body, "\t",
+    math.floor(started), "\n")
   pending = pending + 1
   if pending >= 200 then
     log:flush()

@@ -1,7 +1,7 @@
 """Mixed run at 100x data: anonymous readers with a Zipf popularity mix while staff and citizens write.
 
 Usage: DATABASE_URL=postgres://…/quito_ga REDIS_URL=redis://127.0.0.1:6379/7 python bench/mixed.py
-       [--duration 120] [--warmup 20] [--connections 8] [--scale 100]
+       [--duration 120] [--warmup 300] [--connections 8] [--scale 100]
 
 - Data: a database named after DATABASE_URL's with `_mixed` appended, seeded once (`seed_demo --scale N`, about
   10 minutes at 100x) and reused by later runs (`--reseed` to start over).
@@ -15,7 +15,10 @@ Usage: DATABASE_URL=postgres://…/quito_ga REDIS_URL=redis://127.0.0.1:6379/7 p
   `X-Cache` header (hit, stale, miss) are logged per page kind.
 - Writers, at the same time, through the ORM of the same settings (so their on-commit bumps reach Redis): a staff
   save of a demo milestone every 15 s, a citizen's proposal to a demo call every 30 s.
-- Report: the anonymous hit ratio (hit + stale over every page response but the trivial view's) and each page
+- Warm-up: the same mix for --warmup seconds (300 by default: a portal in production is warm), then --duration
+  seconds measured.
+- Report: the anonymous hit ratio (hit + stale over every page response but the trivial view's), the stale share,
+  the hit ratio over the responses for a URL already requested (time order), the first visits, and each page
   kind's p95 next to the trivial view's p95 in the same run, against the targets of issue 14 (hit ratio >= 90 %,
   p95 <= 3x trivial, search <= 5x). Written to bench/mixed-results.json.
 """
@@ -23,6 +26,7 @@ Usage: DATABASE_URL=postgres://…/quito_ga REDIS_URL=redis://127.0.0.1:6379/7 p
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -72,7 +76,7 @@ head = [
     ("proposal search", reverse("proposals:proposal-list") + "?q=movilidad"),
 ]
 tail = [("plan detail", p.get_absolute_url()) for p in ActionPlan.objects.all()]
-tail += [("commitment detail", c.get_absolute_url()) for c in Commitment.objects.published()]
+tail += [("commitment detail", c.get_absolute_url()) for c in Commitment.objects.visible_to(None)]
 tail += [("session detail", s.get_absolute_url()) for s in Session.objects.all()]
 codes = list(Proposal.objects.filter(is_hidden=False).values_list("code", flat=True))
 tail += [("proposal detail", reverse("proposals:proposal-detail", kwargs={"code": c})) for c in rng.sample(codes, min(2000, len(codes)))]
@@ -103,7 +107,7 @@ while True:
             milestone.means_of_verification = f"Informe publicado (revisión {saves + 1} del banco de pruebas)"
             milestone.save()
         saves += 1
-        print(f"staff save {saves}: milestone {milestone.pk}", flush=True)
+        print(f"staff save {saves} at {elapsed:.0f} s: milestone {milestone.pk}", flush=True)
     if call is not None and elapsed >= proposals * 30:
         proposal = Proposal(
             call=call, zone=rng.choice(zones), topic=topic,
@@ -115,7 +119,7 @@ while True:
                                   consent_version=CONSENT_VERSION, consented_at=timezone.now(), language="es")
         proposal.submit(contact=contact)
         proposals += 1
-        print(f"citizen proposal {proposals}: {proposal.code}", flush=True)
+        print(f"citizen proposal {proposals} at {elapsed:.0f} s: {proposal.code}", flush=True)
     time.sleep(0.5)
 """
 
@@ -231,23 +235,29 @@ def percentile(values, share):
 
 
 def read_logs(url_file, log_files):
-    """(page kind, URL, latency ms, status, X-Cache, body bytes as sent) per response, per thread in order."""
+    """(page kind, URL, latency ms, status, X-Cache, body bytes as sent) per response, all threads merged in the
+    order the requests started (each thread writes its own log)."""
     urls = [line.split("\t") for line in Path(url_file).read_text().splitlines()]
+    rows = []
     for log in log_files:
         for line in Path(log).read_text().splitlines():
-            index, micros, status, cache, size = line.split("\t")
+            index, micros, status, cache, size, started = line.split("\t")
             label, _weight, path = urls[int(index) - 1]
-            yield label, path, int(micros) / 1000, status, cache or "-", int(size)
+            rows.append((float(started), label, path, int(micros) / 1000, status, cache or "-", int(size)))
+    rows.sort(key=lambda row: row[0])
+    for _started, *row in rows:
+        yield tuple(row)
 
 
 def summarise(url_file, warmup_logs, run_logs):
-    """Per page kind: requests, p50, p95, X-Cache counts; the hit ratio over all page responses, and over the
-    responses for URLs already requested before (in the warm-up or earlier in the run): the misses that are
-    left then are the cache's (expiry, invalidation), not a first visit to one of thousands of pages."""
+    """Per page kind: requests, p50, p95, X-Cache counts. The hit ratio (hit + stale) over all page responses;
+    the stale share; and the hit ratio over the responses for a URL already requested before (in the warm-up or
+    earlier in the run, in time order): the misses left there are the cache's (a change, an expiry, two first
+    requests at once), not a first visit to one of thousands of pages."""
     seen = {row[1] for row in read_logs(url_file, warmup_logs)}
     latencies, outcomes, statuses = defaultdict(list), defaultdict(lambda: defaultdict(int)), defaultdict(int)
     sizes, cached = defaultdict(list), defaultdict(list)
-    repeat_total = repeat_served = 0
+    repeat_total = repeat_served = first_visits = 0
     for label, path, latency, status, cache, size in read_logs(url_file, run_logs):
         latencies[label].append(latency)
         sizes[label].append(size)
@@ -255,9 +265,12 @@ def summarise(url_file, warmup_logs, run_logs):
             cached[label].append(latency)
         outcomes[label][cache] += 1
         statuses[status] += 1
-        if label != "trivial view" and path in seen:
-            repeat_total += 1
-            repeat_served += cache in {"hit", "stale"}
+        if label != "trivial view":
+            if path in seen:
+                repeat_total += 1
+                repeat_served += cache in {"hit", "stale"}
+            else:
+                first_visits += 1
         seen.add(path)
     rows = {}
     for label, values in latencies.items():
@@ -277,11 +290,15 @@ def summarise(url_file, warmup_logs, run_logs):
         row["p95_ratio"] = round(row["p95_ms"] / floor, 2)
     pages = [label for label in rows if label != "trivial view"]
     served = sum(outcomes[label][state] for label in pages for state in ("hit", "stale"))
+    stale = sum(outcomes[label]["stale"] for label in pages)
     total = sum(rows[label]["requests"] for label in pages)
     ratios = {
         "hit_ratio": served / total if total else 0.0,
+        "stale_share": stale / total if total else 0.0,
         "repeat_hit_ratio": repeat_served / repeat_total if repeat_total else 0.0,
         "repeat_requests": repeat_total,
+        "first_visits": first_visits,
+        "urls_seen": len(seen),
     }
     return rows, ratios, dict(statuses)
 
@@ -289,7 +306,10 @@ def summarise(url_file, warmup_logs, run_logs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=120, help="seconds measured (after the warm-up)")
-    parser.add_argument("--warmup", type=int, default=20, help="seconds of the same mix before measuring")
+    parser.add_argument(
+        "--warmup", type=int, default=300,
+        help="seconds of the same mix before measuring: a portal in production is warm (see the README)",
+    )  # fmt: skip
     parser.add_argument("--connections", type=int, default=8, help="wrk threads, one connection each")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--reseed", action="store_true", help="drop the _mixed database and seed it again")
@@ -367,7 +387,7 @@ def main():
     finally:
         for process in reversed(processes):
             stop(process)
-    writes = (work / "writers.log").read_text()
+    writes = measured_writes((work / "writers.log").read_text(), args.warmup)
     rows, ratios, statuses = summarise(url_file, sorted(work.glob("warmup-*")), sorted(work.glob("run-*")))
     print_report(rows, ratios, statuses, writes, args)
     output = {
@@ -386,6 +406,12 @@ def main():
     (ROOT / "bench" / "mixed-results.json").write_text(json.dumps(output, indent=2, ensure_ascii=False))
     shutil.rmtree(work, ignore_errors=True)
     print("Written to bench/mixed-results.json")
+
+
+def measured_writes(log, warmup):
+    """The writers' lines of the measured part (the writers start with the warm-up and log their second)."""
+    lines = [line for line in log.splitlines() if re.match(r"^(staff save|citizen proposal) \d+ at (\d+) s", line)]
+    return "\n".join(line for line in lines if int(re.search(r" at (\d+) s", line).group(1)) >= warmup)
 
 
 def print_report(rows, ratios, statuses, writes, args):
@@ -407,9 +433,11 @@ def print_report(rows, ratios, statuses, writes, args):
     hit_ratio = ratios["hit_ratio"]
     verdict = "ok" if hit_ratio >= TARGETS["hit_ratio"] else f"UNDER {TARGETS['hit_ratio']:.0%}"
     print(f"\nanonymous hit ratio (hit + stale, all pages but the trivial view): {hit_ratio:.1%}  {verdict}")
+    print(f"of which stale (an out-of-date copy while one request renders the page): {ratios['stale_share']:.1%}")
     print(
-        f"hit ratio of the {ratios['repeat_requests']} requests for a URL already requested in this run: "
-        f"{ratios['repeat_hit_ratio']:.1%} (first visits excluded)"
+        f"hit ratio of the {ratios['repeat_requests']} requests for a URL already requested (warm-up included): "
+        f"{ratios['repeat_hit_ratio']:.1%}; {ratios['first_visits']} first visits; "
+        f"{ratios['urls_seen']} of the URLs requested at least once"
     )
     print(f"HTTP statuses: {statuses}; p50/p95 per page kind, x p95 against the trivial view in this run;")
     print("cached: p95 (ms) of the answers the cache gave; gz kB: mean body as nginx sent it (gzip)")

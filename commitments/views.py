@@ -1,15 +1,36 @@
+import functools
 import mimetypes
 
 from django.db.models import Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
 from commitments import asof, extensions
 from commitments.forms import CommitmentFilter
-from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, today
+from commitments.models import ActionPlan, Commitment, CommitmentAlias, Evidence, Milestone, Organization, today
 from commitments.search import SEARCH_RESULTS_LIMIT
+
+
+def follows_renamed_code(view):
+    """A commitment's addresses under a code it no longer has answer 301 to the same address under its code now
+    (`CommitmentAlias`, kept on rename); an unknown code stays a 404."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, code, **kwargs):
+        try:
+            return view(request, *args, code=code, **kwargs)
+        except Http404:
+            current = CommitmentAlias.objects.current_code(code, Commitment.objects.visible_to(request.user))
+            if current is None:
+                raise
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "code": current})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapped
 
 
 class PlanListView(ListView):
@@ -18,7 +39,7 @@ class PlanListView(ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return ActionPlan.objects.visible_to(self.request.user).with_progress().order_by("is_demo", "-number")
+        return ActionPlan.objects.visible_to(self.request.user).order_by("is_demo", "-number")
 
 
 class AsOfMixin:
@@ -42,11 +63,12 @@ class AsOfMixin:
 
 class PlanDetailView(AsOfMixin, DetailView):
     page_versions = ("plan:{slug}", "vocabulary")
+    page_changes_with_time = True  # "Envía tu propuesta" shows while a call is open, by the clock
     template_name = "commitments/actionplan_detail.html"
     context_object_name = "plan"
 
     def get_queryset(self):
-        return ActionPlan.objects.visible_to(self.request.user).with_progress().prefetch_related("lead_institutions")
+        return ActionPlan.objects.visible_to(self.request.user).prefetch_related("lead_institutions")
 
     def get_context_data(self, **kwargs):
         commitments = Commitment.objects.visible_to(self.request.user).for_list().filter(plan=self.object)
@@ -141,6 +163,10 @@ def milestone_history(request, code, order):
     updates = milestone.updates.prefetch_related("evidence")
     context = {"milestone": milestone, "commitment": milestone.commitment, "updates": updates}
     return render(request, "commitments/milestone_history.html", context)
+
+
+# It shows what the commitment's page shows of the milestone, all of its reports (page_versions.py).
+milestone_history.page_versions = ("commitment:{code}", "vocabulary")
 
 
 def evidence_download(request, pk):

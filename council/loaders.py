@@ -23,6 +23,7 @@ from council.models import (
     AgendaItem,
     Agreement,
     Attendance,
+    AttendanceTotal,
     CouncilMember,
     Erratum,
     MilestoneReview,
@@ -426,6 +427,7 @@ def seed_demo(*, scale, password):
     sessions = create_demo_sessions(count, rng)
     council = list(CouncilMember.objects.filter(is_demo=True).select_related("organization"))
     quorum_reached = record_attendance(sessions, council, rng)
+    AttendanceTotal.objects.rebuild([member.pk for member in council])  # bulk_create sends no signals
     held = [session for session in sessions if session.is_held()]
     write_minutes(held, quorum_reached, approver=get_user_model().objects.get(username="secretaria"))
     agreements = make_agreements(held, list(demo_organizations().values()), rng)
@@ -474,6 +476,7 @@ def purge_sessions():
         raw_delete(model.objects.filter(**demo))
     count = raw_delete(Session.objects.filter(is_demo=True))
     raw_delete(Session.history.filter(is_demo=True))
+    AttendanceTotal.objects.rebuild()  # the raw deletes sent no signals: what is left is the real attendance
     return count
 
 

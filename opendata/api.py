@@ -157,8 +157,9 @@ def viewset_for(dataset):
                 "lookup_field": dataset.lookup_field,
                 "filter_backends": [StrictFilterBackend],
                 "filterset_fields": dataset.filterset_fields,
-                # What the page cache keys its answers on (quito_ga/page_versions.py).
-                "page_versions": ("commitments", dataset.queryset().model._meta.app_label),
+                # What the page cache keys its answers on (quito_ga/page_versions.py): every field of the rows
+                # (the "records" of a section), and the commitments' (records of every app link them).
+                "page_versions": ("records:commitments", f"records:{dataset.queryset().model._meta.app_label}"),
                 # StrictFilterBackend answers 400 to an unknown parameter: the page cache must not drop it.
                 "refuses_unknown_parameters": True,
                 **extra,

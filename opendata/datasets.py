@@ -177,7 +177,7 @@ DATASETS = [
         _("Action plans"),
         _("Quito's open-government action plans, with their overall progress."),
         serializers.ActionPlanSerializer,
-        lambda: ActionPlan.objects.visible_to(None).with_progress().order_by("number"),
+        lambda: ActionPlan.objects.visible_to(None).order_by("number"),
         changes_with=(("commitments.Commitment", "updated_at"),),
         lookup_field="slug",
         filterset_fields={"is_demo": ["exact"]},

@@ -50,7 +50,7 @@ def dataset_list(request):
 
 
 # What the page cache keys it on (quito_ga/page_versions.py): each dataset's last change, proposals' included.
-dataset_list.page_versions = ("commitments", "council", "proposals")
+dataset_list.page_versions = ("records:commitments", "records:council", "records:proposals")
 
 
 def dataset_detail(request, slug):

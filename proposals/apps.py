@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Proposals listed on a commitment's page (templates/commitments/commitment_detail.html slices at the same number).
+PROPOSALS_SHOWN = 10
+
 
 class ProposalsConfig(AppConfig):
     name = "proposals"
@@ -13,11 +16,14 @@ class ProposalsConfig(AppConfig):
         from proposals.models import Proposal
 
         # The commitment page lists the public proposals that shaped it (`commitment.proposals_shown` in
-        # commitments/commitment_detail.html): see commitments/extensions.py.
+        # commitments/commitment_detail.html): see commitments/extensions.py. The most recent PROPOSALS_SHOWN of
+        # them, and one more to tell that there are more: a commitment linked to thousands stays a page.
         extensions.add_commitment_prefetch(
             Prefetch(
                 "proposals",
-                queryset=Proposal.objects.visible_to(None).only("code", "title", "is_demo").order_by("code"),
+                queryset=Proposal.objects.visible_to(None)
+                .only("code", "title", "is_demo")
+                .order_by("-pk")[: PROPOSALS_SHOWN + 1],
                 to_attr="proposals_shown",
             )
         )

@@ -78,6 +78,7 @@ class BoundedPaginator(Paginator):
 
 class ProposalListView(ListView):
     page_versions = ("proposals",)  # what the page cache keys it on (quito_ga/page_versions.py)
+    page_changes_with_time = True  # it names the call open now, by the clock
     paginate_by = 20
     template_name = "proposals/proposal_list.html"
     count_bound = 1000

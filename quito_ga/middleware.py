@@ -10,12 +10,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 
 from quito_ga.page_versions import (
     EVERY_PAGE,
     bump,
     declared_versions,
+    lifetime,
     read_versions,
     refuses_unknown_parameters,
     version_key,
@@ -59,29 +60,32 @@ class AnonymousPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the shared cache until what they show changes.
 
     Each page is stored once per address (its known query parameters only) with the versions of what it shows
-    (`page_versions` on its view, see quito_ga/page_versions.py); the page and those versions are read with one
-    `get_many` (one Redis MGET). A copy stored under other versions, or older than PAGE_CACHE_SECONDS, is out
-    of date: the first request takes a short lock (`cache.add`) and renders the page again while the others
-    get the previous copy (stale-while-revalidate). Every response says which it was in `X-Cache`
-    (hit, stale or miss). Only used with a cache every server shares (Redis): with per-process caches one
-    worker could not invalidate another's pages.
+    (`page_versions` on its view, see quito_ga/page_versions.py) and the date; the page and those versions are
+    read with one `get_many` (one Redis MGET). A copy stored under other versions or another date, or older than
+    its lifetime (`page_versions.lifetime`), is out of date: the first request takes a short lock (`cache.add`)
+    and renders the page again while the others get the previous copy (stale-while-revalidate). Every response
+    says which it was in `X-Cache` (hit, stale or miss). Only used with a cache every server shares (Redis): with
+    per-process caches one worker could not invalidate another's pages.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        slot, version_keys, query = self._slot(request)
+        slot, version_keys, query, seconds = self._slot(request)
         if slot is None:
             return self.get_response(request)
         # The page is rendered from exactly what its key holds: a made-up parameter cannot reach its links.
         request.GET, request.META["QUERY_STRING"] = QueryDict(query), query
         found = cache.get_many([slot, *version_keys])
-        signature = hashlib.sha256("|".join(read_versions(version_keys, found)).encode()).hexdigest()[:32]
+        # The date is part of what every page shows (statuses, "delayed", upcoming sessions): a new day is a new
+        # signature, as a save is.
+        versions = [*read_versions(version_keys, found), timezone.localdate().isoformat()]
+        signature = hashlib.sha256("|".join(versions).encode()).hexdigest()[:32]
         entry = found.get(slot)
         if entry is not None:
             stored_signature, stored_at, *page = entry
-            if stored_signature == signature and time.time() - stored_at < settings.PAGE_CACHE_SECONDS:
+            if stored_signature == signature and time.time() - stored_at < seconds:
                 return self._rebuild(page, "hit")
         lock = f"{slot}:lock"
         # Without a previous copy there is nothing to give the others: every request renders (no lock).
@@ -92,7 +96,7 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
             if self._cacheable(request, response):
                 page = (response.status_code, list(response.items()), response.content)
-                timeout = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_STALE_SECONDS
+                timeout = seconds + settings.PAGE_CACHE_STALE_SECONDS
                 cache.set(slot, (signature, time.time(), *page), timeout)
             elif entry is not None:
                 cache.delete(slot)  # a page that is gone or now personal must not be served as a stale copy
@@ -113,9 +117,9 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _slot(self, request):
-        """The page's cache key, the keys of the versions it depends on and the query string it is rendered
-        from; (None, None, None) if it is not cached."""
-        uncached = None, None, None
+        """The page's cache key, the keys of the versions it depends on, the query string it is rendered from and
+        how long a copy may be served (seconds); (None, None, None, None) if it is not cached."""
+        uncached = None, None, None, None
         if not settings.PAGE_CACHE_SECONDS or request.method not in {"GET", "HEAD"}:
             return uncached
         # Anybody with a session (staff, a citizen with a pending message) gets a fresh page.
@@ -138,7 +142,7 @@ class AnonymousPageCacheMiddleware:
         query = urlencode(sorted((name, values[0]) for name, values in parameters))
         digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
         version_keys = [version_key(name) for name in declared_versions(match.func, match.kwargs)]
-        return f"page:{request.method}:{digest}", version_keys, query
+        return f"page:{request.method}:{digest}", version_keys, query, lifetime(match.func)
 
     @staticmethod
     def _resolve(path):

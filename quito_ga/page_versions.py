@@ -17,12 +17,24 @@ import hashlib
 import secrets
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
 
-# Views that declare nothing depend on every section (feeds, sitemaps, the datasets): always correct.
-EVERY_SECTION = ("commitments", "council", "proposals")
+# The sections: what the public pages of each content app show (lists, the home, institution pages).
+SECTIONS = ("commitments", "council", "proposals")
+
+
+def records(section):
+    """Every field of a section's rows, as the datasets, the API, feeds and sitemaps publish them: bumped with the
+    section and also by changes that only a detail page and the data show (a milestone's means of verification)."""
+    return f"records:{section}"
+
+
+# Views that declare nothing depend on every row of every section (feeds, sitemaps): always correct.
+EVERY_SECTION = tuple(records(section) for section in SECTIONS)
 # Names shared by the pages of all apps: institutions, OGP values, council members, zones, parishes and calls
 # are shown by name on many detail pages; they are rarely edited, so an edit invalidates every detail page.
 VOCABULARY = "vocabulary"
@@ -56,6 +68,17 @@ def _declaring(view):
 def refuses_unknown_parameters(view):
     """Views that answer 400 to a query parameter they do not know (the API): never cached with one."""
     return getattr(_declaring(view), "refuses_unknown_parameters", False)
+
+
+def lifetime(view):
+    """How long a stored copy of the view's page may be served, in seconds. Pages change with the date (statuses,
+    "delayed", upcoming sessions), which the page cache puts in every page's signature, and with saves, which bump
+    versions; a page that also changes at moments no save marks (`page_changes_with_time`: whether a call for
+    proposals is open) is kept PAGE_CACHE_SECONDS, every other page PAGE_CACHE_DATED_SECONDS, a bound for a change
+    that would bump nothing."""
+    if getattr(_declaring(view), "page_changes_with_time", False):
+        return settings.PAGE_CACHE_SECONDS
+    return max(settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_DATED_SECONDS)
 
 
 def declared_versions(view, kwargs):
@@ -120,15 +143,32 @@ def _commitment_changed(commitment):
     Proposal = apps.get_model("proposals", "Proposal")
     linked = Proposal.objects.filter(commitments=commitment.pk).values_list("code", flat=True)
     # A proposal's page names the commitments it was linked to.
-    return [
+    names = [
         "commitments",
         f"commitment:{commitment.code}",
         *_plan(commitment.plan_id),
         *(f"proposal:{code}" for code in linked),
     ]
+    renamed_from = getattr(commitment, "renamed_from", None)
+    if renamed_from:
+        # A new code: the old code's pages now redirect (none may be served from the cache), and the council
+        # sessions that show the commitment or its milestones name it by its code.
+        Milestone = apps.get_model("commitments", "Milestone")
+        milestones = list(Milestone.objects.filter(commitment=commitment.pk).values_list("pk", flat=True))
+        names += [f"commitment:{renamed_from}", *_commitment_pages([commitment.pk], milestones)]
+    return names
 
 
-def _milestone_changed(milestone):
+# Milestone fields that only its commitment's page (with the milestone's history) and the data show: no list, no
+# summary, no council session, no institution page reads them (`version` and `updated_at` change on every save).
+MILESTONE_PAGE_ONLY = frozenset({"description", "means_of_verification", "starts_on", "version", "updated_at"})
+
+
+def _milestone_changed(milestone, created=False, deleted=False):
+    changed = None if created or deleted else milestone.changed_fields()
+    if changed is not None and changed <= MILESTONE_PAGE_ONLY:
+        return [records("commitments"), *_codes(apps.get_model("commitments", "Commitment").objects.filter(
+            pk=milestone.commitment_id))]  # fmt: skip
     return _commitment_pages([milestone.commitment_id], [milestone.pk])
 
 
@@ -189,6 +229,7 @@ def _vocabulary(*sections):
 BUMPS = {
     "commitments.actionplan": _plan_changed,
     "commitments.commitment": _commitment_changed,
+    "commitments.commitmentalias": lambda alias: [f"commitment:{alias.code}"],  # the old code's addresses
     "commitments.milestone": _milestone_changed,
     "commitments.progressupdate": _update_changed,
     "commitments.evidence": _evidence_changed,
@@ -215,15 +256,27 @@ SHOWN_NOWHERE = {
     "commitments.staffprofile",  # which institution an editor works for
     "proposals.proposercontact",  # personal data, never public
     "opendata.repositoryarchive",  # a stored ZIP, downloaded as a file (streamed, never cached)
+    # The members' attendance running totals: derived from attendance rows and sessions, whose changes bump the
+    # council pages; written in bulk (no signals) by the model layer.
+    "council.attendancetotal",
 }
 CONTENT_APPS = ("commitments", "council", "proposals", "opendata")
 
 
-def names_for(instance):
+# Models whose bump depends on what changed: their function also gets `created` and `deleted`.
+CHANGE_AWARE = {"commitments.milestone"}
+
+
+def names_for(instance, created=False, deleted=False):
     """What `instance`'s change makes out of date; nothing for a model not in BUMPS (history records among them:
-    `commitments.historicalmilestone`, and sessions, tasks, rate-limit counters, users)."""
-    names_of = BUMPS.get(instance._meta.concrete_model._meta.label_lower)
-    return names_of(instance) if names_of else []
+    `commitments.historicalmilestone`, and sessions, tasks, rate-limit counters, users). A section's bump also
+    bumps its records (`records()`)."""
+    label = instance._meta.concrete_model._meta.label_lower
+    names_of = BUMPS.get(label)
+    if not names_of:
+        return []
+    names = names_of(instance, created=created, deleted=deleted) if label in CHANGE_AWARE else names_of(instance)
+    return [*names, *(records(name) for name in SECTIONS if name in names)]
 
 
 def changed(sender, instance, **kwargs):
@@ -232,7 +285,7 @@ def changed(sender, instance, **kwargs):
         # loaddata: rows may be half-linked until every fixture is in, so no lookups; every page goes out of date.
         bump([EVERY_PAGE] if instance._meta.label_lower in BUMPS else [])
         return
-    bump(names_for(instance))
+    bump(names_for(instance, created=kwargs.get("created", False), deleted=kwargs.get("signal") is post_delete))
 
 
 def m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

@@ -215,6 +215,10 @@ SPECTACULAR_SETTINGS = {
 # Anonymous pages are served from the cache until what they show changes (quito_ga/page_versions.py). Only
 # on by default with Redis: per-process memory caches cannot be invalidated across gunicorn workers.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# Pages that change only with saves (which bump their versions) and with the date (in every page's signature) are
+# kept longer: this bounds a change that bumps nothing. Pages that change at moments no save marks (whether a call
+# for proposals is open: `page_changes_with_time` on their view) keep PAGE_CACHE_SECONDS.
+PAGE_CACHE_DATED_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_DATED_SECONDS", "3600"))
 # An out-of-date copy is kept this much longer, served while one request renders the page again (holding a lock
 # for at most PAGE_CACHE_LOCK_SECONDS).
 PAGE_CACHE_STALE_SECONDS = 600

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     user = request.user
-    plan = ActionPlan.objects.visible_to(user).with_progress().filter(is_demo=False).featured()
+    plan = ActionPlan.objects.visible_to(user).filter(is_demo=False).featured()
     commitments = (
         Commitment.objects.visible_to(user).for_list().filter(plan=plan) if plan else Commitment.objects.none()
     )
@@ -30,6 +30,7 @@ def home(request):
 # The home shows the featured plan's commitments, the latest reports and "Envía tu propuesta" while a call is open
 # (calls bump the vocabulary): what the page cache keys it on (quito_ga/page_versions.py).
 home.page_versions = ("commitments", "vocabulary")
+home.page_changes_with_time = True  # "Envía tu propuesta" shows while a call is open, by the clock
 
 
 # The status names each kind of record uses, listed on the glossary from the models' own choices.

@@ -83,14 +83,26 @@ class Organization(models.Model):
 
 
 class ActionPlanQuerySet(PublicQuerySet):
-    def with_progress(self):
-        """Annotate the counts behind `progress`: the mean over the commitments whose progress is known."""
-        return self.annotate(
-            commitment_count=Count("commitments", distinct=True),
-            documented_count=Count("commitments", filter=~Q(commitments__title=""), distinct=True),
-            known_progress_count=Count("commitments", filter=Q(commitments__progress__isnull=False), distinct=True),
-            progress_total=Sum("commitments__progress"),
+    def refresh_figures(self):
+        """Recompute the stored commitment figures of these plans from their commitments (the model layer calls it
+        on every change of a commitment or of its progress; bulk writers through `refresh_summaries()`)."""
+        counted = self.order_by().annotate(
+            counted_commitments=Count("commitments"),
+            counted_documented=Count("commitments", filter=~Q(commitments__title="")),
+            counted_known=Count("commitments", filter=Q(commitments__progress__isnull=False)),
+            counted_total=Sum("commitments__progress"),
         )
+        plans = [
+            ActionPlan(
+                pk=plan.pk,
+                commitment_count=plan.counted_commitments,
+                documented_count=plan.counted_documented,
+                known_progress_count=plan.counted_known,
+                progress_total=plan.counted_total,
+            )
+            for plan in counted
+        ]
+        ActionPlan.objects.bulk_update(plans, ActionPlan.FIGURE_FIELDS, batch_size=500)
 
     def in_force(self, on=None):
         """Plans whose sourced period contains the day `on` (today by default)."""
@@ -161,11 +173,19 @@ class ActionPlan(Bilingual):
     translated_fields = translated_fields_field()
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+    # Figures of its commitments kept by `refresh_figures()` on every change of a commitment or of its progress:
+    # plan pages and lists read them instead of counting the commitments on each render.
+    commitment_count = models.PositiveIntegerField(default=0, editable=False)
+    documented_count = models.PositiveIntegerField(default=0, editable=False)
+    known_progress_count = models.PositiveIntegerField(default=0, editable=False)
+    progress_total = models.DecimalField(max_digits=9, decimal_places=1, null=True, default=None, editable=False)
+
+    FIGURE_FIELDS = ["commitment_count", "documented_count", "known_progress_count", "progress_total"]
 
     # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     objects = ActionPlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=FIGURE_FIELDS)
 
     class Meta:
         ordering = ["-number"]
@@ -209,7 +229,7 @@ class ActionPlan(Bilingual):
 
     @property
     def progress(self):
-        """Mean progress over the commitments whose progress is known, None if none is; needs `with_progress()`."""
+        """Mean progress over the commitments whose progress is known, None if none is (stored figures)."""
         if not self.known_progress_count:
             return None
         return (self.progress_total / self.known_progress_count).quantize(Decimal("0.1"), ROUND_HALF_UP)

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Subquery, Value
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,7 @@ class CommitmentQuerySet(PublicQuerySet):
             for pk in self.values_list("pk", flat=True)
         ]
         Commitment.objects.bulk_update(commitments, [*Commitment.SUMMARY_FIELDS, "updated_at"], batch_size=500)
+        ActionPlan.objects.filter(pk__in=self.values("plan")).refresh_figures()
 
     def for_page(self, milestone_prefetches=(), commitment_prefetches=()):
         """Everything the commitment page shows, in a fixed number of queries.
@@ -238,12 +241,33 @@ class Commitment(Bilingual):
     def __str__(self):
         return f"{self.code} · {self.short_title or self.title or self.display_title()}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        commitment = super().from_db(db, field_names, values, **kwargs)
+        commitment._loaded_plan_id = commitment.__dict__.get("plan_id")
+        commitment._loaded_code = commitment.__dict__.get("code")
+        return commitment
+
     def save(self, *args, **kwargs):
         self.search_text = build_search_text(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
             kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
+        loaded_code = getattr(self, "_loaded_code", None)
+        # A new code: the old one is kept as an alias whose addresses redirect to the new ones (and the page cache
+        # drops both codes' pages: quito_ga/page_versions.py reads `renamed_from`).
+        self.renamed_from = loaded_code if loaded_code and loaded_code != self.code else None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if self.renamed_from:
+                CommitmentAlias.objects.filter(code=self.code).delete()  # the code is a commitment's again
+                CommitmentAlias.objects.update_or_create(code=self.renamed_from, defaults={"commitment": self})
+        self._loaded_code = self.code
+        # The plan's stored figures count its commitments, the documented ones and their progress (a commitment
+        # moved to another plan changes both plans).
+        plans = {self.plan_id, getattr(self, "_loaded_plan_id", None)} - {None}
+        ActionPlan.objects.filter(pk__in=plans).refresh_figures()
+        self._loaded_plan_id = self.plan_id
 
     def get_absolute_url(self):
         return reverse("commitments:commitment-detail", kwargs={"code": self.code})
@@ -300,6 +324,7 @@ class Commitment(Bilingual):
         for name, value in summary.items():
             setattr(self, name, value)
         Commitment.objects.filter(pk=self.pk).update(**summary, updated_at=timezone.now())
+        ActionPlan.objects.filter(pk=self.plan_id).refresh_figures()
 
     @staticmethod
     def summarise(rows):
@@ -455,7 +480,11 @@ class Milestone(Versioned):
             models.CheckConstraint(condition=Q(progress__lte=100), name="milestone_progress_0_100"),
             models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_positive"),
         ]
-        indexes = [models.Index(fields=["status", "effective_due_on"], name="milestone_status_due")]
+        indexes = [
+            models.Index(fields=["status", "effective_due_on"], name="milestone_status_due"),
+            # The datasets' "last update" (opendata.datasets.last_updated): a MAX read from the index.
+            models.Index(fields=["updated_at"], name="milestone_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.commitment.code} · {self.order}. {self.title}"
@@ -473,6 +502,20 @@ class Milestone(Versioned):
         result = super().delete(*args, **kwargs)
         commitment.refresh_summary()
         return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        milestone = super().from_db(db, field_names, values, **kwargs)
+        milestone._loaded_values = dict(zip(field_names, values, strict=True))
+        return milestone
+
+    def changed_fields(self):
+        """The fields (attnames) whose value differs from the one loaded from the database; None when the instance
+        was not loaded (new, or built by hand): everything may have changed. The page cache reads it."""
+        loaded = getattr(self, "_loaded_values", None)
+        if loaded is None:
+            return None
+        return {name for name, value in loaded.items() if getattr(self, name) != value}
 
     def clean(self):
         errors = {}
@@ -566,3 +609,34 @@ class Milestone(Versioned):
         )
         self.version += 1
         self.commitment.refresh_summary()
+
+
+@receiver(post_delete, sender=Commitment, dispatch_uid="commitments-commitment-deleted")
+def commitment_deleted(sender, instance, **kwargs):
+    """The plan's stored figures without the deleted commitment."""
+    ActionPlan.objects.filter(pk=instance.plan_id).refresh_figures()
+
+
+class CommitmentAliasQuerySet(models.QuerySet):
+    def current_code(self, code, commitments):
+        """The code now in use of the commitment among `commitments` that was once `code`, or None."""
+        return commitments.filter(aliases__code=code).values_list("code", flat=True).first()
+
+
+class CommitmentAlias(models.Model):
+    """A code a commitment had before it was renamed: its old addresses answer 301 to the new ones. Kept by
+    `Commitment.save()`; a code in use by a commitment is never an alias."""
+
+    code = models.CharField(_("previous code"), max_length=12, unique=True)
+    commitment = models.ForeignKey(Commitment, models.CASCADE, related_name="aliases", verbose_name=_("commitment"))
+    renamed_at = models.DateTimeField(_("renamed at"), auto_now=True)
+
+    objects = CommitmentAliasQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("previous commitment code")
+        verbose_name_plural = _("previous commitment codes")
+
+    def __str__(self):
+        return f"{self.code} → {self.commitment_id}"

@@ -28,7 +28,7 @@ from council.models.roles import (
     role_codenames,
     role_table,
 )
-from council.models.sessions import AgendaItem, Attendance, Session, SessionQuerySet
+from council.models.sessions import AgendaItem, Attendance, AttendanceTotal, Session, SessionQuerySet
 
 __all__ = [
     "COMMITMENTS_READ",
@@ -39,6 +39,7 @@ __all__ = [
     "AgendaItem",
     "Agreement",
     "Attendance",
+    "AttendanceTotal",
     "CouncilMember",
     "CouncilMemberQuerySet",
     "Erratum",

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -27,25 +27,24 @@ class CouncilMemberQuerySet(PublicQuerySet):
         return self.filter(in_office_on(on or today()))
 
     def with_attendance_rate(self, on=None):
-        """Annotate `sessions_recorded`, `sessions_attended` and `attendance_rate` over the 12 months to `on`."""
-        from council.models.sessions import Attendance, Session  # sessions.py imports this module
+        """Annotate `sessions_recorded`, `sessions_attended` and `attendance_rate` over the 12 months to `on`:
+        the held sessions dated after `on` minus 365 days and up to `on`, that record the member's attendance.
+
+        Read from the members' running totals (`AttendanceTotal`): two rows per member and figure, found by index,
+        whatever the number of sessions. No session recorded: `attendance_rate` is None ("Sin datos"), never 0.
+        """
+        from council.models.sessions import AttendanceTotal  # sessions.py imports this module
 
         on = on or today()
-        # The window is in the join: per member, only the attendance rows of sessions held in those 12 months are
-        # counted, instead of joining every attendance row and filtering inside COUNT.
-        recent = Attendance.objects.filter(
-            member=OuterRef("pk"),
-            session__status=Session.Status.HELD,
-            session__scheduled_on__gt=on - datetime.timedelta(days=365),
-            session__scheduled_on__lte=on,
-        ).order_by()
+        start = on - datetime.timedelta(days=365)
 
-        def count(rows):
-            return Coalesce(Subquery(rows.values("member").annotate(n=Count("pk")).values("n")), 0)
+        def total(field, up_to):
+            last = AttendanceTotal.objects.filter(member=OuterRef("pk"), held_on__lte=up_to).order_by("-held_on")
+            return Coalesce(Subquery(last.values(field)[:1]), 0)
 
         return self.annotate(
-            sessions_recorded=count(recent),
-            sessions_attended=count(recent.filter(status__in=Attendance.COUNTS_FOR_QUORUM)),
+            sessions_recorded=total("recorded", on) - total("recorded", start),
+            sessions_attended=total("attended", on) - total("attended", start),
         ).annotate(
             attendance_rate=models.Case(
                 models.When(sessions_recorded=0, then=None),

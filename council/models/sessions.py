@@ -5,7 +5,9 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -187,12 +189,28 @@ class Session(Versioned):
     def is_held(self):
         return self.status == self.Status.HELD
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        session = super().from_db(db, field_names, values, **kwargs)
+        session._loaded_counting = session._counting()
+        return session
+
+    def _counting(self):
+        """What decides whether and when the session counts in the members' attendance figures."""
+        return (self.__dict__.get("status"), self.__dict__.get("scheduled_on"))
+
     def save(self, *args, **kwargs):
         if self.status == self.Status.HELD and self.quorum_rule_id is None:
             self.quorum_rule = QuorumRule.objects.in_force_on(self.scheduled_on).first()
             if self.quorum_rule is not None and kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "quorum_rule"}
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        # Held, no longer held or moved to another date: its attendance rows enter, leave or move in the members'
+        # running totals (a new session has no attendance rows yet).
+        if not adding and getattr(self, "_loaded_counting", None) != self._counting():
+            AttendanceTotal.objects.rebuild(self.attendances.values("member"))
+        self._loaded_counting = self._counting()
 
     def applied_quorum_rule(self):
         """The rule this session keeps, else the one in force on its date (None when no rule is stored)."""
@@ -336,9 +354,18 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["session", "member"], name="unique_attendance_per_member")]
+        # The datasets' "last update" (opendata.datasets.last_updated): a MAX read from the index.
+        indexes = [models.Index(fields=["updated_at"], name="attendance_updated_at")]
 
     def __str__(self):
         return f"{self.member}: {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The member's running totals (and a previous member's, if the row was moved to another member).
+        members = {self.member_id, getattr(self, "_loaded_member_id", None)} - {None}
+        AttendanceTotal.objects.rebuild(members)
+        self._loaded_member_id = self.member_id
 
     def get_absolute_url(self):
         return f"{self.session.get_absolute_url()}#asistencia"
@@ -354,3 +381,97 @@ class Attendance(models.Model):
             raise ValidationError(
                 {"member": ValidationError(_("This member was not in office on the session's date."), code="term")}
             )
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        attendance = super().from_db(db, field_names, values, **kwargs)
+        attendance._loaded_member_id = attendance.__dict__.get("member_id")
+        return attendance
+
+
+@receiver(post_delete, sender=Attendance, dispatch_uid="council-attendance-deleted")
+def attendance_deleted(sender, instance, **kwargs):
+    """A deleted attendance row (on its own or with its session) leaves the member's running totals. The row is
+    already gone when this runs (a session deleted with it goes after its attendance rows): the rebuild is exact."""
+    AttendanceTotal.objects.rebuild([instance.member_id])
+
+
+def running_totals(attendance_rows):
+    """(member id, date, recorded, attended) running totals from attendance rows of held sessions: per member and
+    date, how many such rows up to that date (included) and how many of them counted for the quorum (migration
+    council 0009 computes the same to fill the table)."""
+    per_day = (
+        attendance_rows.values_list("member_id", "session__scheduled_on")
+        .annotate(
+            recorded=Count("pk"),
+            attended=Count("pk", filter=Q(status__in=[str(status) for status in Attendance.COUNTS_FOR_QUORUM])),
+        )
+        .order_by("member_id", "session__scheduled_on")
+    )
+    member, recorded, attended = None, 0, 0
+    for member_id, day, day_recorded, day_attended in per_day:
+        if member_id != member:
+            member, recorded, attended = member_id, 0, 0
+        recorded, attended = recorded + day_recorded, attended + day_attended
+        yield member_id, day, recorded, attended
+
+
+class AttendanceTotalQuerySet(models.QuerySet):
+    def rebuild(self, members=None):
+        """Recompute the running totals of `members` (ids, or a queryset of ids; every member when None) from
+        their attendance rows. The model layer calls it on every change of an attendance row or of a session's
+        status or date; bulk writers (the demo seeder) call it once at the end."""
+        rows = Attendance.objects.filter(session__status=Session.Status.HELD)
+        stored = self.all()
+        with transaction.atomic(using=self.db):
+            if members is not None:
+                # The members' rows are locked while their totals are replaced: two writers recording the same
+                # member one after the other, never both deleting and inserting at once.
+                members = list(
+                    CouncilMember.objects.select_for_update()
+                    .filter(pk__in=members)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+                if not members:
+                    return
+                rows, stored = rows.filter(member__in=members), stored.filter(member__in=members)
+            stored._raw_delete(stored.db)  # derived rows: no signals, no history
+            self.bulk_create(
+                (
+                    AttendanceTotal(member_id=member_id, held_on=day, recorded=recorded, attended=attended)
+                    for member_id, day, recorded, attended in running_totals(rows)
+                ),
+                batch_size=1000,
+            )
+
+
+class AttendanceTotal(models.Model):
+    """A member's attendance up to a date: per member and date of a held session they have an attendance row for,
+    how many held sessions up to that date (included) record the member (`recorded`) and in how many the member
+    counted for the quorum (`attended`).
+
+    Running totals make any window two rows per member: the figures over (start, end] are the last row up to
+    `end` minus the last row up to `start`. The council page thus reads two rows per member, whatever the number
+    of sessions (`CouncilMemberQuerySet.with_attendance_rate`). Derived data, kept by the model layer
+    (`Attendance.save`, its deletion, `Session.save` when the status or date changes; `rebuild()` after bulk
+    work); no history of its own.
+    """
+
+    member = models.ForeignKey(
+        CouncilMember, models.CASCADE, related_name="attendance_totals", verbose_name=_("member")
+    )
+    held_on = models.DateField(_("date"))
+    recorded = models.PositiveIntegerField(_("sessions recorded"))
+    attended = models.PositiveIntegerField(_("sessions attended"))
+
+    objects = AttendanceTotalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member", "held_on"]
+        verbose_name = _("attendance total")
+        verbose_name_plural = _("attendance totals")
+        constraints = [models.UniqueConstraint(fields=["member", "held_on"], name="unique_attendance_total_per_day")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.held_on}: {self.attended}/{self.recorded}"

@@ -169,6 +169,8 @@ class Proposal(Versioned):
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="proposal_status_created"),
+            # The datasets' "last update" (opendata.datasets.last_updated): a MAX read from the index, not the table.
+            models.Index(fields=["updated_at"], name="proposal_updated_at"),
             # On PostgreSQL a GIN index on the stored text-search vector is added by migration 0007.
         ]
 

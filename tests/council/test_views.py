@@ -7,7 +7,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments.models import COORDINATION_GROUP, EDITOR_GROUP
-from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Agreement, Attendance, Erratum, Minutes, Session
+from council.models import (
+    COUNCIL_GROUP,
+    SECRETARIAT_GROUP,
+    Agreement,
+    Attendance,
+    CouncilMember,
+    Erratum,
+    Minutes,
+    Session,
+)
 from proposals.models import MODERATION_GROUP
 from tests.council.factories import (
     AgreementFactory,
@@ -178,12 +187,16 @@ def public_pages():
         reverse("council:session-list") + "?status=held",
         session.get_absolute_url(),
         reverse("council:session-calendar"),
+        CouncilMember.objects.filter(is_demo=True, role=CouncilMember.Role.MEMBER)
+        .order_by("pk")
+        .first()
+        .get_absolute_url(),
     ]
 
 
 # Queries per public page, whatever the amount of data: home, list, filtered list, session, calendar (sessions and
-# their agenda, for each event's DESCRIPTION).
-EXPECTED_QUERIES = [4, 3, 3, 9, 2]
+# their agenda, for each event's DESCRIPTION), a demo councillor (with attendance figures and agreements).
+EXPECTED_QUERIES = [4, 3, 3, 9, 2, 2]
 
 
 @pytest.mark.parametrize("scale", [1, 3])

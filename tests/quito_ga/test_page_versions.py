@@ -4,6 +4,7 @@ Runs against the locmem cache of tests/conftest.py, and the tests marked `redis`
 real backend's MGET and `add` lock); those are skipped without Redis, except in CI, which has it.
 """
 
+import datetime
 import os
 import threading
 import time
@@ -14,7 +15,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
 from django.test import Client, RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
 from commitments.models import Evidence, Milestone
 from quito_ga import page_versions
@@ -193,6 +194,40 @@ def test_a_citizens_proposal_invalidates_the_proposal_lists_and_its_own_page_onl
     assert "corregida" in outcome(client, proposal.get_absolute_url())[1]
 
 
+def test_a_code_rename_drops_both_codes_pages_and_the_old_address_redirects(
+    client, page_cache, commit, two_commitments
+):
+    first, second = two_commitments
+    old = first.get_absolute_url()
+    outcome(client, old)
+    outcome(client, second.get_absolute_url())
+    assert outcome(client, old)[0] == "hit"
+    with commit():
+        first.code = "ECQTO0990"
+        first.save()
+    assert {"commitment:ECQTO0990", f"commitment:{second.code}"} & set(page_versions.names_for(first)) == {
+        "commitment:ECQTO0990"
+    }
+    response = client.get(old)
+    assert (response.status_code, response["Location"], response["X-Cache"]) == (301, "/compromisos/ECQTO0990/", "miss")
+    assert client.get(old).status_code == 301  # the redirect is never stored in place of the old page
+    state, content = outcome(client, "/compromisos/ECQTO0990/")
+    assert state == "miss" and "ECQTO0990" in content
+    assert outcome(client, second.get_absolute_url())[0] == "hit"
+
+
+def test_a_renamed_commitments_old_and_new_codes_are_both_bumped(two_commitments):
+    first = two_commitments[0]
+    old_code = first.code
+    first.code = "ECQTO0991"
+    first.save()
+    names = set(page_versions.names_for(first))
+    assert {f"commitment:{old_code}", "commitment:ECQTO0991", "commitments", f"plan:{first.plan.slug}"} <= names
+    first.title = "Sin cambio de código"
+    first.save()
+    assert f"commitment:{old_code}" not in page_versions.names_for(first)
+
+
 def test_history_records_bump_nothing(client, page_cache, commit, two_commitments):
     path = two_commitments[0].get_absolute_url()
     outcome(client, path)
@@ -226,7 +261,7 @@ def test_an_expired_page_is_served_stale_while_locked_and_the_lock_is_released_a
 ):
     path = two_commitments[0].get_absolute_url()
     outcome(client, path)
-    later = time.time() + settings.PAGE_CACHE_SECONDS + 1
+    later = time.time() + settings.PAGE_CACHE_DATED_SECONDS + 1
     monkeypatch.setattr("quito_ga.middleware.time.time", lambda: later)
     assert cache.add(f"{slot(path)}:lock", 1, 10)
     assert outcome(client, path)[0] == "stale"
@@ -234,6 +269,61 @@ def test_an_expired_page_is_served_stale_while_locked_and_the_lock_is_released_a
     assert outcome(client, path)[0] == "miss"
     assert cache.add(f"{slot(path)}:lock", 1, 10)  # the renderer released its lock
     assert outcome(client, path)[0] == "hit"
+
+
+def test_pages_that_change_with_the_clock_expire_sooner_than_pages_that_change_with_saves_and_the_date(
+    client, page_cache, settings, two_commitments, monkeypatch
+):
+    settings.PAGE_CACHE_DATED_SECONDS = 3600
+    commitment = two_commitments[0].get_absolute_url()
+    for path in ["/", commitment]:
+        outcome(client, path)
+    later = time.time() + settings.PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr("quito_ga.middleware.time.time", lambda: later)
+    assert outcome(client, "/")[0] == "miss"  # whether a call is open may have changed: rendered again
+    assert outcome(client, commitment)[0] == "hit"  # only a save or a new day changes it
+    much_later = time.time() + settings.PAGE_CACHE_DATED_SECONDS + 1
+    monkeypatch.setattr("quito_ga.middleware.time.time", lambda: much_later)
+    assert outcome(client, commitment)[0] == "miss"
+
+
+def test_a_new_day_makes_every_page_out_of_date(client, page_cache, two_commitments, monkeypatch):
+    path = two_commitments[0].get_absolute_url()
+    outcome(client, path)
+    assert outcome(client, path)[0] == "hit"
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr("quito_ga.middleware.timezone.localdate", lambda: tomorrow)
+    assert outcome(client, path)[0] == "miss"  # statuses and "delayed" follow the date
+    assert outcome(client, path)[0] == "hit"
+
+
+def test_a_milestone_text_only_its_commitments_page_shows_leaves_the_lists_cached(
+    client, page_cache, commit, two_commitments
+):
+    first, second = two_commitments
+    lists = ["/", "/compromisos/", "/planes/", first.plan.get_absolute_url(), second.get_absolute_url()]
+    data = ["/datos/", "/api/v1/hitos/"]
+    for path in [*lists, *data, first.get_absolute_url()]:
+        outcome(client, path)
+    with commit():
+        milestone = Milestone.objects.get(commitment=first)
+        milestone.means_of_verification = "Informe firmado y publicado en el portal"
+        milestone.save()
+    assert set(page_versions.names_for(milestone)) == {"records:commitments", f"commitment:{first.code}"}
+    for path in lists:
+        assert outcome(client, path)[0] == "hit", path
+    for path in data:
+        assert outcome(client, path)[0] == "miss", path  # the datasets publish every field
+    state, content = outcome(client, first.get_absolute_url())
+    assert state == "miss" and "Informe firmado y publicado en el portal" in content
+    with commit():
+        milestone = Milestone.objects.get(commitment=first)
+        milestone.title = "Hito primero con otro título"  # the home, sessions and institution pages show titles
+        milestone.save()
+    assert outcome(client, "/compromisos/")[0] == "miss"
+    with commit():
+        milestone.delete()
+    assert outcome(client, "/compromisos/")[0] == "miss"
 
 
 def test_unknown_query_parameters_are_dropped_from_the_key(client, page_cache, two_commitments):
