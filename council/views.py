@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from commitments import extensions
 from council import feeds
 from council.forms import AgreementFilter, SessionFilter
 from council.loaders import PORTAL_TRANSLATIONS, council_facts
@@ -114,9 +115,19 @@ class SessionDetailView(DetailView):
             .prefetch_related("errata")
             .first()
         )
+        attach_proposals(self.object.agenda_items.all(), self.request.user)
         quorum, rule = self.object.quorum(), self.object.applied_quorum_rule()
         statement = rule.statement(quorum.members_in_office) if rule else None
         return super().get_context_data(minutes=minutes, quorum=quorum, quorum_rule=rule, statement=statement, **kwargs)
+
+
+def attach_proposals(items, user):
+    """Give each agenda item `proposals_shown`: the proposals it concerns that `user` may see (one query)."""
+    find = extensions.lookup(extensions.PROPOSALS_BY_CODE)
+    codes = {reference.code for item in items for reference in item.proposal_references.all()}
+    found = find(codes, user) if find and codes else {}
+    for item in items:
+        item.proposals_shown = [found[ref.code] for ref in item.proposal_references.all() if ref.code in found]
 
 
 @require_safe

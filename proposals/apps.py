@@ -10,7 +10,7 @@ class ProposalsConfig(AppConfig):
         from django.db.models import Prefetch
 
         from commitments import extensions
-        from proposals.models import Proposal
+        from proposals.models import Proposal, normalize_code
 
         # The commitment page lists the public proposals that shaped it (`commitment.proposals_shown` in
         # commitments/commitment_detail.html): see commitments/extensions.py.
@@ -20,4 +20,10 @@ class ProposalsConfig(AppConfig):
                 queryset=Proposal.objects.visible_to(None).only("code", "title", "is_demo").order_by("code"),
                 to_attr="proposals_shown",
             )
+        )
+
+        # Agenda items of the council name proposals by code (council does not import proposals).
+        extensions.provide(extensions.PROPOSAL_CODE, normalize_code)
+        extensions.provide(
+            extensions.PROPOSALS_BY_CODE, lambda codes, user: Proposal.objects.visible_to(user).by_codes(codes)
         )

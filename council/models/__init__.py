@@ -28,7 +28,7 @@ from council.models.roles import (
     role_codenames,
     role_table,
 )
-from council.models.sessions import AgendaItem, Attendance, Session, SessionQuerySet
+from council.models.sessions import AgendaItem, Attendance, ProposalReference, Session, SessionQuerySet
 
 __all__ = [
     "COMMITMENTS_READ",
@@ -44,6 +44,7 @@ __all__ = [
     "Erratum",
     "MilestoneReview",
     "Minutes",
+    "ProposalReference",
     "Quorum",
     "QuorumRule",
     "Session",
