@@ -10,9 +10,10 @@ from commitments import extensions
 from council import feeds
 from council.forms import AgreementFilter, SessionFilter
 from council.loaders import PORTAL_TRANSLATIONS, council_facts
-from council.models import Agreement, CouncilMember, Minutes, Session
+from council.models import Agreement, CouncilMember, MilestoneReview, Minutes, Session
 
 OPEN_AGREEMENTS_SHOWN = 20
+LATEST_VERIFICATIONS_SHOWN = 12
 
 
 def sourced(text):
@@ -41,6 +42,9 @@ def council_home(request):
             "members": [member for member in members if not member.is_demo],
             "demo_members": [member for member in members if member.is_demo],
             "next_session": Session.objects.visible_to(request.user).upcoming().first(),
+            "latest_verifications": MilestoneReview.objects.visible_to(request.user).of_latest_sessions()[
+                :LATEST_VERIFICATIONS_SHOWN
+            ],
             "open_agreements": open_agreements[:OPEN_AGREEMENTS_SHOWN],
             "open_agreement_count": counts["total"],
             "open_agreement_demo_count": counts["demo"],

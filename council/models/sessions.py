@@ -13,11 +13,25 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments import extensions
-from commitments.models import Commitment, Milestone, today
+from commitments.models import ActionPlan, Commitment, Milestone, today
 from commitments.versioning import Versioned
 from commitments.visibility import PublicQuerySet
 from council.models.members import CouncilMember
 from council.models.quorum import Quorum, QuorumRule, quorum_annotations
+
+
+def plan_in_force(prefix=""):
+    """Annotations `plan_number`, `plan_period` and `plan_slug`: the plan of the session's world (demonstration or
+    real) whose period contains the session's date, the latest if several do; None outside every plan.
+
+    Sessions are not stored per plan: this is the plan in force when the council met. `prefix` reaches the session
+    from another model (`"session__"` for agreements). The plans are a handful of rows: one subquery each."""
+    plans = ActionPlan.objects.filter(
+        is_demo=OuterRef(f"{prefix}is_demo"),
+        starts_on__lte=OuterRef(f"{prefix}scheduled_on"),
+        ends_on__gte=OuterRef(f"{prefix}scheduled_on"),
+    ).order_by("-number")
+    return {f"plan_{field}": Subquery(plans.values(field)[:1]) for field in ("number", "period", "slug")}
 
 
 class SessionQuerySet(PublicQuerySet):
@@ -47,7 +61,11 @@ class SessionQuerySet(PublicQuerySet):
         return self.held().filter(quorum_rule__isnull=True).update(quorum_rule=Subquery(in_force))
 
     def for_list(self):
-        return self.with_quorum().with_published_minutes().order_by("-scheduled_on", "-number")
+        return self.with_quorum().with_published_minutes().with_plan_in_force().order_by("-scheduled_on", "-number")
+
+    def with_plan_in_force(self):
+        """Annotate `plan_number`, `plan_period` and `plan_slug` (see `plan_in_force`)."""
+        return self.annotate(**plan_in_force())
 
     def for_detail_page(self):
         from council.models.records import Agreement, MilestoneReview, Minutes

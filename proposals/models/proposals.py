@@ -54,7 +54,9 @@ class ProposalQuerySet(models.QuerySet):
 
     def for_list(self):
         # The response is read: a list shows a closing status only beside its reasoned response.
-        return self.select_related("call", "zone", "parish").defer("problem", "solution", *Proposal.UNSHOWN_FIELDS)
+        return self.select_related("call__plan", "zone", "parish").defer(
+            "problem", "solution", *Proposal.UNSHOWN_FIELDS
+        )
 
     def for_detail(self):
         return self.select_related("call", "zone", "parish", "duplicate_of").prefetch_related(
