@@ -41,6 +41,11 @@ class AgendaItemInline(SelectRelatedInline, admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("proposal_references")
 
+    @admin.display(description=_("Citizen proposals"))
+    def proposal_codes(self, item):
+        """The codes as text where the inline is read-only (the council's members only view the agenda)."""
+        return ", ".join(reference.code for reference in item.proposal_references.all()) or "—"
+
 
 class MilestoneReviewForm(forms.ModelForm):
     class Meta:

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from council.models import SECRETARIAT_GROUP, ProposalReference
+from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, ProposalReference
 from tests.council.factories import AgendaItemFactory, CouncilMemberFactory, held_session
 from tests.council.test_recording import form_data, record_url
 from tests.factories import staff_user
@@ -134,10 +134,12 @@ def test_secretary_enters_proposal_codes_on_the_recording_screen(client, session
     assert "Bancas en el parque central" in client.get(session.get_absolute_url()).content.decode()
 
 
-def test_session_admin_inline_checks_the_codes_too(client, session):
-    client.force_login(staff_user("secretaria", SECRETARIAT_GROUP))
+def test_session_admin_shows_the_codes_editable_to_the_secretary_and_as_text_to_members(client, session):
+    proposal = ProposalFactory()
+    AgendaItemFactory(session=session, order=1).set_proposals([proposal.code])
     url = reverse("admin:council_session_change", args=[session.pk])
-    assert 'name="agenda_items-0-proposal_codes"' not in client.get(url).content.decode()  # no item yet
-    item = AgendaItemFactory(session=session, order=1)
-    assert 'name="agenda_items-0-proposal_codes"' in client.get(url).content.decode()
-    assert item.proposal_references.count() == 0
+    client.force_login(staff_user("secretaria", SECRETARIAT_GROUP))
+    assert f'name="agenda_items-0-proposal_codes" value="{proposal.code}"' in client.get(url).content.decode()
+    client.force_login(staff_user("consejero", COUNCIL_GROUP))
+    page = client.get(url).content.decode()
+    assert "proposal_codes" in page and proposal.code in page and 'name="agenda_items-0-proposal_codes"' not in page
