@@ -15,7 +15,8 @@ council. So the council says what to fetch, and the page's view asks this regist
   (`milestone.council_reviews_shown`) and shows nothing when no app registered it.
 
 Likewise `proposals/apps.py` registers, with `add_commitment_prefetch`, the citizen proposals that shaped the
-commitment (`commitment.proposals_shown`).
+commitment (`commitment.proposals_shown`), and `council/apps.py`, with `add_commitment_list_annotation`, how many of
+each commitment's milestones the council verified (`commitment.council_verified_count` on the cards).
 """
 
 _milestone_prefetches = {}
@@ -46,6 +47,20 @@ def add_commitment_prefetch(prefetch):
 
 def commitment_prefetches():
     return list(_commitment_prefetches.values())
+
+
+_list_annotations = {}
+
+
+def add_commitment_list_annotation(name, expression):
+    """Annotate `name` = `expression` on every commitment list (`Commitment.objects.for_list()`): the cards read it.
+
+    An expression adds no query; the council's registration is the count of milestones it verified."""
+    _list_annotations[name] = expression
+
+
+def commitment_list_annotations():
+    return dict(_list_annotations)
 
 
 # Lookups one app offers another that may not import it. `council` and `proposals` never import each other, yet an

@@ -392,6 +392,8 @@ class MilestoneReview(models.Model):
             """The colour of this status's badge, the same on every page (see the glossary)."""
             return {"verified": "ok", "observations": "warn", "not_verified": "bad"}[self.value]
 
+    VERIFIED_OUTCOMES = [Outcome.VERIFIED, Outcome.OBSERVATIONS]
+
     session = models.ForeignKey(Session, models.CASCADE, related_name="reviews", verbose_name=_("session"))
     milestone = models.ForeignKey(
         Milestone, models.CASCADE, related_name="council_reviews", verbose_name=_("milestone")
@@ -448,4 +450,4 @@ class MilestoneReview(models.Model):
             )  # fmt: skip
 
     def is_verified(self):
-        return self.outcome != self.Outcome.NOT_VERIFIED
+        return self.outcome in self.VERIFIED_OUTCOMES
