@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('council', '0008_updated_at'),
+        ("council", "0010_attendance_updated_at_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
