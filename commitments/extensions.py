@@ -15,7 +15,8 @@ council. So the council says what to fetch, and the page's view asks this regist
   (`milestone.council_reviews_shown`) and shows nothing when no app registered it.
 
 Likewise `proposals/apps.py` registers, with `add_commitment_prefetch`, the citizen proposals that shaped the
-commitment (`commitment.proposals_shown`).
+commitment (`commitment.proposals_shown`), and `council/apps.py`, with `add_commitment_list_annotation`, how many of
+each commitment's milestones the council verified (`commitment.council_verified_count` on the cards).
 """
 
 _milestone_prefetches = {}
@@ -46,3 +47,43 @@ def add_commitment_prefetch(prefetch):
 
 def commitment_prefetches():
     return list(_commitment_prefetches.values())
+
+
+_list_annotations = {}
+
+
+def add_commitment_list_annotation(name, expression):
+    """Annotate `name` = `expression` on every commitment list (`Commitment.objects.for_list()`): the cards read it.
+
+    An expression adds no query; the council's registration is the count of milestones it verified."""
+    _list_annotations[name] = expression
+
+
+def commitment_list_annotations():
+    return dict(_list_annotations)
+
+
+# Lookups one app offers another that may not import it. `council` and `proposals` never import each other, yet an
+# agenda item may concern a citizen proposal and a proposal's page names the sessions that discussed it. Each app
+# provides its side from `AppConfig.ready()` under one of these names; the other asks `lookup(name)`, which is
+# None while nobody provides it (the page then shows nothing of it):
+#
+# - PROPOSAL_CODE, by proposals: `normalize(text)`, the canonical `QGA-XXX-XXX-XXX` form of a typed code, or "".
+# - PROPOSALS_BY_CODE, by proposals: `find(codes, user)`, `{code: proposal}` of the proposals `user` may see among
+#   `codes` (`code`, `title`, `is_demo`, `get_absolute_url()`), in one query.
+# - PROPOSAL_AGENDA_ITEMS, by council: `items(code, user)`, the agenda items that concern the proposal `code`,
+#   each with its `session`, the latest session first, in one query.
+PROPOSAL_CODE = "proposal_code"
+PROPOSALS_BY_CODE = "proposals_by_code"
+PROPOSAL_AGENDA_ITEMS = "proposal_agenda_items"
+
+_lookups = {}
+
+
+def provide(name, function):
+    """Offer `function` under `name`; providing it again replaces it, so a repeated `ready()` changes nothing."""
+    _lookups[name] = function
+
+
+def lookup(name):
+    return _lookups.get(name)

@@ -30,7 +30,9 @@ class ProgressUpdatesFeed(ArchivedFeed):
 
     def entries(self, subject):
         return (
-            ProgressUpdate.objects.visible_to(None).select_related("milestone__commitment").order_by("created_at", "pk")
+            ProgressUpdate.objects.visible_to(None)
+            .select_related("milestone__commitment__plan")
+            .order_by("created_at", "pk")
         )
 
     def item_title(self, item):
@@ -43,6 +45,11 @@ class ProgressUpdatesFeed(ArchivedFeed):
 
     def item_description(self, item):
         return item.note or item.get_status_display()
+
+    def item_categories(self, item):
+        """The plan the report belongs to (the feed mixes every plan), as an Atom category."""
+        plan = item.milestone.commitment.plan
+        return [_("Plan %(number)s (%(period)s)") % {"number": plan.number, "period": plan.period}]
 
     def item_link(self, item):
         return item.get_absolute_url()

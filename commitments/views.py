@@ -141,7 +141,7 @@ class OrganizationDetailView(DetailView):
             Milestone.objects.visible_to(user)
             .delayed()
             .filter(Q(responsible=organization) | Q(commitment__lead=organization))
-            .select_related("commitment", "responsible")
+            .select_related("commitment__plan", "responsible")
             .order_by("effective_due_on", "commitment__code", "order")
         )
         led = list(Commitment.objects.visible_to(user).for_list().filter(lead=organization))

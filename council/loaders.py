@@ -28,6 +28,7 @@ from council.models import (
     Erratum,
     MilestoneReview,
     Minutes,
+    ProposalReference,
     Session,
     role_table,
 )
@@ -461,6 +462,38 @@ def demo_touches_real_rows():
     )
 
 
+def link_demo_proposals(proposals, per_session=2, sessions=6):
+    """Put demonstration proposals on the agenda of the latest held demo sessions: `proposals` are (code, date
+    received) of public demo proposals, from the proposals' seeder (council does not import proposals). A session
+    takes up only proposals received before it. Adds nothing when demo sessions already take some up."""
+    if ProposalReference.objects.filter(agenda_item__session__is_demo=True).exists():
+        return 0
+    held = Session.objects.filter(is_demo=True, status=Session.Status.HELD).order_by("-scheduled_on", "-number")
+    held = list(held[:sessions])
+    last = dict(
+        AgendaItem.objects.filter(session__in=held).values("session").annotate(last=Max("order"))
+        .values_list("session", "last")
+    )  # fmt: skip
+    unused = sorted(proposals, key=lambda row: row[1])
+    items, chosen = [], []
+    for session in held:
+        codes = [code for code, received in unused if received < session.scheduled_on][-per_session:]
+        if not codes:
+            continue
+        unused = [row for row in unused if row[0] not in codes]
+        title = "Propuestas ciudadanas recibidas por el buzón"
+        items.append(AgendaItem(session=session, order=last.get(session.pk, 0) + 1, title=title))
+        chosen.append(codes)
+    AgendaItem.objects.bulk_create(items)
+    references = [
+        ProposalReference(agenda_item=item, code=code)
+        for item, codes in zip(items, chosen, strict=True)
+        for code in codes
+    ]
+    ProposalReference.objects.bulk_create(references)
+    return len(references)
+
+
 def purge_sessions():
     """Delete the demo sessions and everything they recorded, with their history; return how many sessions."""
     demo = {"session__is_demo": True}
@@ -470,6 +503,8 @@ def purge_sessions():
     raw_delete(Erratum.history.filter(minutes__session__is_demo=True))
     for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
         raw_delete(model.history.filter(**demo))
+    raw_delete(ProposalReference.history.filter(agenda_item__session__is_demo=True))
+    raw_delete(ProposalReference.objects.filter(agenda_item__session__is_demo=True))
     raw_delete(AgendaItem.agreements.through.objects.filter(agendaitem__session__is_demo=True))
     raw_delete(Erratum.objects.filter(minutes__session__is_demo=True))
     for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):

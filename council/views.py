@@ -6,12 +6,14 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from commitments import extensions
 from council import feeds
 from council.forms import AgreementFilter, SessionFilter
 from council.loaders import PORTAL_TRANSLATIONS, council_facts
-from council.models import Agreement, CouncilMember, Minutes, Session
+from council.models import Agreement, CouncilMember, MilestoneReview, Minutes, Session
 
 OPEN_AGREEMENTS_SHOWN = 20
+LATEST_VERIFICATIONS_SHOWN = 12
 
 
 def sourced(text):
@@ -40,6 +42,9 @@ def council_home(request):
             "members": [member for member in members if not member.is_demo],
             "demo_members": [member for member in members if member.is_demo],
             "next_session": Session.objects.visible_to(request.user).upcoming().first(),
+            "latest_verifications": MilestoneReview.objects.visible_to(request.user).of_latest_sessions()[
+                :LATEST_VERIFICATIONS_SHOWN
+            ],
             "open_agreements": open_agreements[:OPEN_AGREEMENTS_SHOWN],
             "open_agreement_count": counts["total"],
             "open_agreement_demo_count": counts["demo"],
@@ -114,9 +119,19 @@ class SessionDetailView(DetailView):
             .prefetch_related("errata")
             .first()
         )
+        attach_proposals(self.object.agenda_items.all(), self.request.user)
         quorum, rule = self.object.quorum(), self.object.applied_quorum_rule()
         statement = rule.statement(quorum.members_in_office) if rule else None
         return super().get_context_data(minutes=minutes, quorum=quorum, quorum_rule=rule, statement=statement, **kwargs)
+
+
+def attach_proposals(items, user):
+    """Give each agenda item `proposals_shown`: the proposals it concerns that `user` may see (one query)."""
+    find = extensions.lookup(extensions.PROPOSALS_BY_CODE)
+    codes = {reference.code for item in items for reference in item.proposal_references.all()}
+    found = find(codes, user) if find and codes else {}
+    for item in items:
+        item.proposals_shown = [found[ref.code] for ref in item.proposal_references.all() if ref.code in found]
 
 
 @require_safe

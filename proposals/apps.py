@@ -13,7 +13,7 @@ class ProposalsConfig(AppConfig):
         from django.db.models import Prefetch
 
         from commitments import extensions
-        from proposals.models import Proposal
+        from proposals.models import Proposal, normalize_code
 
         # The commitment page lists the public proposals that shaped it (`commitment.proposals_shown` in
         # commitments/commitment_detail.html): see commitments/extensions.py. The most recent PROPOSALS_SHOWN of
@@ -26,4 +26,10 @@ class ProposalsConfig(AppConfig):
                 .order_by("-pk")[: PROPOSALS_SHOWN + 1],
                 to_attr="proposals_shown",
             )
+        )
+
+        # Agenda items of the council name proposals by code (council does not import proposals).
+        extensions.provide(extensions.PROPOSAL_CODE, normalize_code)
+        extensions.provide(
+            extensions.PROPOSALS_BY_CODE, lambda codes, user: Proposal.objects.visible_to(user).by_codes(codes)
         )

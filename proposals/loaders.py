@@ -324,6 +324,12 @@ def seed_demo(*, scale, password, data, parishes):
     return {"summary": f"{total} fictional proposals in 2 demonstration calls", "accounts": [MODERATOR_USERNAME]}
 
 
+def demo_proposals_for_agenda(count=100):
+    """(code, date received) of the latest public demonstration proposals, for the demo council's agendas."""
+    rows = Proposal.objects.filter(is_demo=True, is_hidden=False).order_by("-created_at", "-pk")[:count]
+    return [(code, timezone.localdate(created)) for code, created in rows.values_list("code", "created_at")]
+
+
 def demo_touches_real_rows():
     demo = Proposal.objects.filter(is_demo=True)
     return (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from commitments import extensions
 from commitments.search import SEARCH_RESULTS_LIMIT
 from proposals.emails import ERASURE_SALT, email_digest, erasure_request_digest, send_erasure_email
 from proposals.forms import (
@@ -284,7 +285,13 @@ def proposal_detail(request, code):
     if proposal is None:
         raise Http404
     moderator = can_moderate(request.user)
-    context = {"proposal": proposal, "show_content": moderator or not proposal.is_hidden, "can_moderate": moderator}
+    agenda_items = extensions.lookup(extensions.PROPOSAL_AGENDA_ITEMS)
+    context = {
+        "proposal": proposal,
+        "show_content": moderator or not proposal.is_hidden,
+        "can_moderate": moderator,
+        "agenda_items": agenda_items(proposal.code, request.user) if agenda_items else [],
+    }
     return render(request, "proposals/proposal_detail.html", context)
 
 

@@ -213,7 +213,17 @@ def _review_changed(review):
 
 
 def _proposal_changed(proposal):
-    return ["proposals", f"proposal:{proposal.code}"]
+    Session = apps.get_model("council", "Session")
+    # Session pages name the proposals their agenda took up, with their titles (hidden ones are left out).
+    discussed = Session.objects.filter(agenda_items__proposal_references__code=proposal.code)
+    return ["proposals", f"proposal:{proposal.code}", *_sessions(discussed)]
+
+
+def _reference_changed(reference):
+    """An agenda item's proposal: the session's page and the proposal's, which names the sessions."""
+    Session = apps.get_model("council", "Session")
+    return ["council", *_sessions(Session.objects.filter(agenda_items=reference.agenda_item_id)),
+            f"proposal:{reference.code}"]  # fmt: skip
 
 
 def _event_changed(event):
@@ -240,6 +250,7 @@ BUMPS = {
     "council.erratum": _erratum_changed,
     "council.agreement": _of_session,
     "council.agendaitem": _of_session,
+    "council.proposalreference": _reference_changed,
     "council.attendance": _of_session,
     "council.milestonereview": _review_changed,
     "council.councilmember": _vocabulary("council"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments import extensions
 from commitments.models.base import (
     DEMO_CODE_PREFIX,
     LOCAL_CODE_PREFIX,
@@ -43,7 +44,13 @@ class Completion(models.TextChoices):
 class CommitmentQuerySet(PublicQuerySet):
     def for_list(self):
         # The milestone figures are stored on each commitment (`refresh_summary()`): a list never counts them.
-        return self.select_related("plan", "lead").defer(*Commitment.UNSHOWN_FIELDS).order_by("plan__number", "code")
+        # Other apps' figures for the cards are annotations (commitments/extensions.py): no query more.
+        return (
+            self.select_related("plan", "lead")
+            .defer(*Commitment.UNSHOWN_FIELDS)
+            .annotate(**extensions.commitment_list_annotations())
+            .order_by("plan__number", "code")
+        )
 
     def search(self, query):
         """Search code, titles and problem in both languages, ignoring case and accents; best matches first."""

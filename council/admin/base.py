@@ -1,7 +1,10 @@
-"""Shared pieces of the council's admin: who convenes, inline helpers."""
+"""Shared pieces of the council's admin: who convenes, inline helpers, the agenda item form."""
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from council.models import AgendaItem, ProposalReference
 
 
 def can_convene(user):
@@ -42,3 +45,35 @@ class HeldSessionInline:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.allowed(request, obj)
+
+
+class AgendaItemForm(forms.ModelForm):
+    """An agenda item with the citizen proposals it concerns, typed as tracking codes (one field, checked)."""
+
+    proposal_codes = forms.CharField(
+        label=_("Citizen proposals"), required=False, widget=forms.TextInput(attrs={"size": 50}),
+        help_text=_("Their tracking codes, separated by commas, e.g. QGA-7K4-M2P-9XH."),
+    )  # fmt: skip
+
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the formsets prefetch the references: no query per row
+            codes = [reference.code for reference in self.instance.proposal_references.all()]
+            self.initial.setdefault("proposal_codes", ", ".join(codes))
+
+    def clean_proposal_codes(self):
+        session = getattr(self.instance, "session", None)
+        return ProposalReference.codes_from(
+            self.cleaned_data["proposal_codes"], is_demo=bool(session and session.is_demo)
+        )
+
+    def save(self, commit=True):
+        item = super().save(commit)
+        if commit:
+            item.set_proposals(self.cleaned_data["proposal_codes"])
+        return item

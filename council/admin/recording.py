@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Organization
 from commitments.versioning import StaleVersionError, version_checked
-from council.admin.base import can_convene
+from council.admin.base import AgendaItemForm, can_convene
 from council.models import AgendaItem, Agreement, Attendance, CouncilMember, Minutes, QuorumRule, Session, today
 
 PREVIEW = "_preview"
@@ -53,13 +53,6 @@ class AttendanceForm(forms.Form):
             value = self.data.get(self.add_prefix(name)) if self.is_bound else self.fields[name].initial
             chosen[member.pk] = value if value in Attendance.Status.values else None
         return chosen
-
-
-class AgendaItemForm(forms.ModelForm):
-    class Meta:
-        model = AgendaItem
-        fields = ["order", "title", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class AgreementForm(forms.ModelForm):
@@ -117,7 +110,10 @@ class Recording:
         self.attendance = AttendanceForm(
             data, members=self.members, initial_statuses={pk: row.status for pk, row in stored.items()}
         )
-        self.agenda = AgendaFormSet(data, instance=session, prefix="orden")
+        self.agenda = AgendaFormSet(
+            data, instance=session, prefix="orden",
+            queryset=AgendaItem.objects.prefetch_related("proposal_references"),
+        )  # fmt: skip
         # Owners are the members in office and their organizations: a dozen choices, fetched once per page.
         organizations = list(Organization.objects.filter(pk__in={m.organization_id for m in self.members}))
         owners = {"members": self.members, "organizations": organizations}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.history import HistoryAdmin
 from commitments.versioning import VersionedAdmin
-from council.admin.base import HeldSessionInline, SelectRelatedInline, can_convene
+from council.admin.base import AgendaItemForm, HeldSessionInline, SelectRelatedInline, can_convene
 from council.admin.recording import RecordingAdminMixin, SessionChangeList
 from council.models import (
     AgendaItem,
@@ -31,11 +31,20 @@ class AgendaItemInline(SelectRelatedInline, admin.StackedInline):
     model = AgendaItem
     list_select_related = ["commitment", "milestone__commitment"]  # the rows' labels, in the same query
 
+    form = AgendaItemForm
     extra = 0
-    fields = ["order", "kind", "title", "notes", "commitment", "milestone"]
+    fields = ["order", "kind", "title", "notes", "commitment", "milestone", "proposal_codes"]
     readonly_fields = ["kind"]
     # Thousands of milestones: searched as you type, never rendered as a select in every row.
     autocomplete_fields = ["commitment", "milestone"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("proposal_references")
+
+    @admin.display(description=_("Citizen proposals"))
+    def proposal_codes(self, item):
+        """The codes as text where the inline is read-only (the council's members only view the agenda)."""
+        return ", ".join(reference.code for reference in item.proposal_references.all()) or "—"
 
 
 class MilestoneReviewForm(forms.ModelForm):

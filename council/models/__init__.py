@@ -28,7 +28,14 @@ from council.models.roles import (
     role_codenames,
     role_table,
 )
-from council.models.sessions import AgendaItem, Attendance, AttendanceTotal, Session, SessionQuerySet
+from council.models.sessions import (
+    AgendaItem,
+    Attendance,
+    AttendanceTotal,
+    ProposalReference,
+    Session,
+    SessionQuerySet,
+)
 
 __all__ = [
     "COMMITMENTS_READ",
@@ -45,6 +52,7 @@ __all__ = [
     "Erratum",
     "MilestoneReview",
     "Minutes",
+    "ProposalReference",
     "Quorum",
     "QuorumRule",
     "Session",

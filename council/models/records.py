@@ -8,7 +8,7 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from commitments.validators import validate_pdf
 from commitments.versioning import Versioned
 from commitments.visibility import PublicQuerySet, holds
 from council.models.members import CouncilMember
-from council.models.sessions import Session
+from council.models.sessions import Session, plan_in_force
 
 # What nh3 lets through from the Markdown of the minutes: text structure, tables and links, nothing active.
 MINUTES_TAGS = {
@@ -268,14 +268,21 @@ class AgreementQuerySet(PublicQuerySet):
         return (
             self.filter(session__status=Session.Status.HELD)
             .with_overdue()
+            .with_plan_in_force()
             .select_related("session", "responsible_organization", "responsible_member")
             .order_by("-session__scheduled_on", "-session__number", "number")
         )
+
+    def with_plan_in_force(self):
+        """The plan in force on the date of the agreement's session (`SessionQuerySet.with_plan_in_force`)."""
+        return self.annotate(**plan_in_force(prefix="session__"))
 
     def for_council_page(self):
         return (
             self.open()
             .filter(session__status=Session.Status.HELD)
+            .with_overdue()
+            .with_plan_in_force()
             .select_related("session", "responsible_organization", "responsible_member__organization")
             .order_by(F("due_on").asc(nulls_last=True), "session__scheduled_on", "number")
         )
@@ -360,6 +367,19 @@ class MilestoneReviewQuerySet(models.QuerySet):
     def latest_first(self):
         return self.select_related("session").order_by("-session__scheduled_on", "-session__number")
 
+    def of_latest_sessions(self, sessions=3):
+        """The reviews of the latest `sessions` held sessions that reviewed anything, for the council's page.
+
+        The sessions are found newest first by their date index, stopping at the `sessions`-th: no scan of every
+        review."""
+        reviewed = Session.objects.held().filter(Exists(MilestoneReview.objects.filter(session=OuterRef("pk"))))
+        latest = reviewed.order_by("-scheduled_on", "-number").values("pk")[:sessions]
+        return (
+            self.filter(session__in=latest)
+            .select_related("session", "milestone__commitment__plan")
+            .order_by("-session__scheduled_on", "-session__number", "milestone__commitment__code", "milestone__order")
+        )
+
 
 class MilestoneReview(models.Model):
     class Outcome(models.TextChoices):
@@ -371,6 +391,8 @@ class MilestoneReview(models.Model):
         def tone(self):
             """The colour of this status's badge, the same on every page (see the glossary)."""
             return {"verified": "ok", "observations": "warn", "not_verified": "bad"}[self.value]
+
+    VERIFIED_OUTCOMES = [Outcome.VERIFIED, Outcome.OBSERVATIONS]
 
     session = models.ForeignKey(Session, models.CASCADE, related_name="reviews", verbose_name=_("session"))
     milestone = models.ForeignKey(
@@ -428,4 +450,4 @@ class MilestoneReview(models.Model):
             )  # fmt: skip
 
     def is_verified(self):
-        return self.outcome != self.Outcome.NOT_VERIFIED
+        return self.outcome in self.VERIFIED_OUTCOMES

@@ -1,6 +1,7 @@
 """The council's sessions, their agenda and who attended them."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,11 +14,26 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Commitment, Milestone, today
+from commitments import extensions
+from commitments.models import ActionPlan, Commitment, Milestone, today
 from commitments.versioning import Versioned
 from commitments.visibility import PublicQuerySet
 from council.models.members import CouncilMember
 from council.models.quorum import Quorum, QuorumRule, quorum_annotations
+
+
+def plan_in_force(prefix=""):
+    """Annotations `plan_number`, `plan_period` and `plan_slug`: the plan of the session's world (demonstration or
+    real) whose period contains the session's date, the latest if several do; None outside every plan.
+
+    Sessions are not stored per plan: this is the plan in force when the council met. `prefix` reaches the session
+    from another model (`"session__"` for agreements). The plans are a handful of rows: one subquery each."""
+    plans = ActionPlan.objects.filter(
+        is_demo=OuterRef(f"{prefix}is_demo"),
+        starts_on__lte=OuterRef(f"{prefix}scheduled_on"),
+        ends_on__gte=OuterRef(f"{prefix}scheduled_on"),
+    ).order_by("-number")
+    return {f"plan_{field}": Subquery(plans.values(field)[:1]) for field in ("number", "period", "slug")}
 
 
 class SessionQuerySet(PublicQuerySet):
@@ -47,7 +63,11 @@ class SessionQuerySet(PublicQuerySet):
         return self.held().filter(quorum_rule__isnull=True).update(quorum_rule=Subquery(in_force))
 
     def for_list(self):
-        return self.with_quorum().with_published_minutes().order_by("-scheduled_on", "-number")
+        return self.with_quorum().with_published_minutes().with_plan_in_force().order_by("-scheduled_on", "-number")
+
+    def with_plan_in_force(self):
+        """Annotate `plan_number`, `plan_period` and `plan_slug` (see `plan_in_force`)."""
+        return self.annotate(**plan_in_force())
 
     def for_detail_page(self):
         from council.models.records import Agreement, MilestoneReview, Minutes
@@ -56,7 +76,8 @@ class SessionQuerySet(PublicQuerySet):
             models.Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related("commitment", "milestone__commitment").prefetch_related(
-                    models.Prefetch("agreements", queryset=Agreement.objects.select_related("session"))
+                    models.Prefetch("agreements", queryset=Agreement.objects.select_related("session")),
+                    "proposal_references",
                 ),
             ),
             models.Prefetch(
@@ -324,11 +345,93 @@ class AgendaItem(models.Model):
     def get_absolute_url(self):
         return f"{self.session.get_absolute_url()}#punto-{self.order}"
 
+    def set_proposals(self, codes):
+        """Make the item concern exactly the proposals `codes` (checked by `ProposalReference.codes_from`)."""
+        for reference in self.proposal_references.exclude(code__in=codes):
+            reference.delete()
+        kept = set(self.proposal_references.values_list("code", flat=True))
+        for code in codes:
+            if code not in kept:
+                ProposalReference.objects.create(agenda_item=self, code=code)
+
     def clean(self):
         if self.commitment_id and self.milestone_id:
             raise ValidationError(
                 _("Link the item to a commitment or to one of its milestones, not both."), code="one_link"
             )
+
+
+class ProposalReferenceQuerySet(PublicQuerySet):
+    def for_proposal(self, code):
+        """The references to the proposal `code`, with their item and session, the latest session first."""
+        return (
+            self.filter(code=code)
+            .select_related("agenda_item__session")
+            .order_by("-agenda_item__session__scheduled_on", "-agenda_item__session__number", "agenda_item__order")
+        )
+
+
+class ProposalReference(models.Model):
+    """A citizen proposal an agenda item concerns, named by its tracking code.
+
+    council and proposals do not import each other: the code is checked, and the proposal's title and address
+    found, through the lookups `proposals` provides in `commitments.extensions` (PROPOSALS_BY_CODE).
+    """
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, models.CASCADE, related_name="proposal_references", verbose_name=_("agenda item")
+    )
+    code = models.CharField(_("proposal code"), max_length=20, db_index=True)
+
+    objects = ProposalReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "code"]
+        verbose_name = _("proposal on the agenda")
+        verbose_name_plural = _("proposals on the agenda")
+        constraints = [models.UniqueConstraint(fields=["agenda_item", "code"], name="unique_proposal_per_agenda_item")]
+
+    def __str__(self):
+        return f"{self.agenda_item}: {self.code}"
+
+    def get_absolute_url(self):
+        return self.agenda_item.get_absolute_url()
+
+    @staticmethod
+    def codes_from(text, *, is_demo):
+        """The proposal codes typed in `text` (separated by commas, semicolons or lines), in canonical form.
+
+        Each must name a public proposal of the same world as the session (demonstration or real); otherwise a
+        ValidationError names every code refused. Without the proposals app nothing can be checked: refused.
+        """
+        typed = [part.strip() for part in re.split(r"[,;\n]+", text or "") if part.strip()]
+        if not typed:
+            return []
+        normalize, find = extensions.lookup(extensions.PROPOSAL_CODE), extensions.lookup(extensions.PROPOSALS_BY_CODE)
+        if normalize is None or find is None:
+            raise ValidationError(_("Citizen proposals cannot be looked up on this site."), code="no_proposals")
+        codes = {part: normalize(part) for part in typed}
+        found = find({code for code in codes.values() if code}, None)
+        errors = []
+        for part, code in codes.items():
+            if not code:
+                errors.append(ValidationError(
+                    _("“%(code)s” is not a proposal code: codes look like QGA-7K4-M2P-9XH."),
+                    code="bad_code", params={"code": part},
+                ))  # fmt: skip
+            elif code not in found:
+                errors.append(ValidationError(
+                    _("There is no public proposal with the code %(code)s."), code="unknown_code", params={"code": code}
+                ))  # fmt: skip
+            elif found[code].is_demo != is_demo:
+                errors.append(ValidationError(
+                    _("Proposal %(code)s and this session are not both demonstration data: they never mix."),
+                    code="demo_mix", params={"code": code},
+                ))  # fmt: skip
+        if errors:
+            raise ValidationError(errors)
+        return list(dict.fromkeys(codes.values()))
 
 
 class Attendance(models.Model):

@@ -47,9 +47,16 @@ class ProposalQuerySet(models.QuerySet):
             return self
         return self.filter(is_hidden=False)
 
+    def by_codes(self, codes):
+        """`{code: proposal}` for the proposals among `codes`, with what a link to each shows (one query)."""
+        rows = self.filter(code__in=list(codes)).only("code", "title", "is_demo", "is_hidden")
+        return {proposal.code: proposal for proposal in rows}
+
     def for_list(self):
         # The response is read: a list shows a closing status only beside its reasoned response.
-        return self.select_related("call", "zone", "parish").defer("problem", "solution", *Proposal.UNSHOWN_FIELDS)
+        return self.select_related("call__plan", "zone", "parish").defer(
+            "problem", "solution", *Proposal.UNSHOWN_FIELDS
+        )
 
     def for_detail(self):
         return self.select_related("call", "zone", "parish", "duplicate_of").prefetch_related(

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Minutes, Session
+from commitments.models import Commitment
+from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, Minutes, ProposalReference, Session
 from tests.council.factories import CouncilMemberFactory, held_session
 from tests.factories import MilestoneFactory, staff_user
 
@@ -20,6 +21,35 @@ def test_council_pages_pass_axe_in_spanish_and_english(page, assert_accessible):
         for path in ("/consejo/", "/consejo/sesiones/", "/consejo/sesiones/?status=held", session.get_absolute_url()):
             page.goto(prefix + path)
             assert_accessible(page)
+
+
+def test_lists_naming_plans_and_agendas_with_proposals_pass_axe_and_fit_a_phone(page, assert_accessible):
+    """The pages issue 15's last gaps changed, at 360 px and in both languages: the council's latest verifications
+    and agreement list with the plan in force, a session that takes up proposals, a proposal the council discussed,
+    the proposal list and an institution's delayed milestones with their plans."""
+    call_command("load_quito_plan", verbosity=0)
+    call_command("seed_demo", scale=1, verbosity=0)
+    reference = ProposalReference.objects.select_related("agenda_item__session").order_by("pk").first()
+    lead = Commitment.objects.filter(is_demo=True).order_by("code").first().lead
+    paths = [
+        "/consejo/",
+        "/consejo/acuerdos/",
+        reference.agenda_item.session.get_absolute_url(),
+        f"/propuestas/{reference.code}/",
+        "/propuestas/",
+        "/compromisos/",
+        lead.get_absolute_url(),
+    ]
+    page.set_viewport_size({"width": 360, "height": 740})
+    for prefix in ("", "/en"):
+        for path in paths:
+            page.goto(prefix + path)
+            assert_accessible(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, prefix + path
+    page.goto(reference.agenda_item.session.get_absolute_url())
+    page.locator(f"main a[href='/propuestas/{reference.code}/']").click()
+    page.wait_for_url(f"**/propuestas/{reference.code}/")
+    assert "Sesiones del consejo que la trataron" in page.locator("main").inner_text()
 
 
 def test_the_session_page_prints_without_navigation(page):

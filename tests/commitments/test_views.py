@@ -197,6 +197,9 @@ def test_organization_page_lists_led_co_led_and_delayed(client, plan_with_progre
     content = client.get(commitment.lead.get_absolute_url()).content.decode()
     assert commitment.get_absolute_url() in content
     assert "Hitos retrasados" in content and "Talleres" in content
+    delayed = content.split('id="delayed-heading"')[1].split("</section>")[0]
+    plan_link = f'<a href="{_plan.get_absolute_url()}">Plan {_plan.number} ({_plan.period})</a>'
+    assert "Plan de acción" in delayed and plan_link in delayed  # each row names its plan
     content = client.get(partner.get_absolute_url()).content.decode()
     assert "Compromisos en los que es corresponsable" in content
     assert commitment.get_absolute_url() in content

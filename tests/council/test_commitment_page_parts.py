@@ -46,3 +46,23 @@ def test_the_roadmap_is_a_list_on_phones_and_a_keyboard_scrollable_chart_wider(c
     html = client.get(milestone.commitment.get_absolute_url()).content.decode()
     assert 'class="roadmap-list"' in html and 'class="roadmap-wide"' in html
     assert 'class="timeline-scroll" role="region" aria-labelledby="timeline-title" tabindex="0"' in html
+
+
+def test_cards_say_how_many_milestones_the_council_verified_at_its_latest_review(client, members):  # noqa: F811
+    first = MilestoneFactory(order=1)
+    commitment = first.commitment
+    second = MilestoneFactory(commitment=commitment, order=2)
+    MilestoneFactory(commitment=commitment, order=3)  # never reviewed
+    commitment.refresh_summary()
+    earlier = held_session(members, present=3, number=61, scheduled_on=datetime.date(2023, 3, 1))
+    later = held_session(members, present=3, number=62, scheduled_on=datetime.date(2023, 4, 1))
+    for milestone in (first, second):
+        update = milestone.report(progress=40, reported_on=datetime.date(2023, 2, 1))
+        MilestoneReviewFactory(session=earlier, milestone=milestone, update=update, outcome="verified")
+    # The second milestone's latest review withdraws the verification; the first keeps it, with observations.
+    MilestoneReviewFactory(session=later, milestone=second, update=second.updates.first(), outcome="not_verified")
+    MilestoneReviewFactory(session=later, milestone=first, update=first.updates.first(), outcome="observations")
+    for url in ("/compromisos/", commitment.plan.get_absolute_url(), commitment.lead.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "1 de 3 hitos verificados por el Consejo" in html, url
+    assert "1 of 3 milestones verified by the Council" in client.get("/en/compromisos/").content.decode()

@@ -194,9 +194,11 @@ def public_pages():
     ]
 
 
-# Queries per public page, whatever the amount of data: home, list, filtered list, session, calendar (sessions and
-# their agenda, for each event's DESCRIPTION), a demo councillor (with attendance figures and agreements).
-EXPECTED_QUERIES = [4, 3, 3, 9, 2, 2]
+# Queries per public page, whatever the amount of data: home (with the latest verifications), list, filtered list,
+# session, calendar (sessions and their agenda, for each event's DESCRIPTION), a demo councillor (with attendance
+# figures and agreements). The session page reads its agenda items' proposal codes in one query (and their proposals
+# in one more when there are any).
+EXPECTED_QUERIES = [5, 3, 3, 10, 2, 2]
 
 
 @pytest.mark.parametrize("scale", [1, 3])

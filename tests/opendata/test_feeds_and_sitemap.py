@@ -78,6 +78,11 @@ def test_progress_feed_is_atom_with_the_latest_reports(client, portal):
     content = response.content.decode()
     assert "<feed" in content
     assert content.count("<entry>") == 50
+    # The feed mixes plans: each entry names its plan as an Atom category.
+    assert content.count('<category term="Plan ') == 50
+    update = ProgressUpdate.objects.select_related("milestone__commitment__plan").latest_first().first()
+    plan = update.milestone.commitment.plan
+    assert f'<category term="Plan {plan.number} ({plan.period})"' in content
 
 
 def test_commitment_feed_has_only_its_reports(client, portal):

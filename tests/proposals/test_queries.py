@@ -10,11 +10,11 @@ pytestmark = pytest.mark.django_db
 
 # After a warm-up request has cached the demo-notice flag. List: the open call, the count, the page and the
 # call, zone and parish choices of the filters (a zone filter adds the lookup of the chosen zone).
-# Detail: the proposal, its timeline and its commitments.
+# Detail: the proposal, its timeline, its commitments and the council sessions that discussed it.
 LIST_QUERIES = 6
 FILTERED_LIST_QUERIES = 7
 SEARCH_QUERIES = 5  # the capped results are read once, without a count
-DETAIL_QUERIES = 3
+DETAIL_QUERIES = 4
 # Form: the open call, the zones and the parishes with their zones. Tracking: the rate-limit counter (one upsert
 # of one row, in the database when there is no Redis) and the code lookup.
 FORM_QUERIES = 3

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from proposals.models import CONSENT_VERSION, Proposal, ProposerContact
-from tests.factories import CommitmentFactory
+from tests.factories import ActionPlanFactory, CommitmentFactory
 from tests.proposals.factories import (
     CallFactory,
     ParishFactory,
@@ -356,3 +356,12 @@ def test_a_dated_call_takes_the_proposals_before_a_permanent_mailbox(client, zon
     assert "Co-creación del tercer plan" in client.get(CREATE_URL).content.decode()
     assert submit(client, form_data(zone)).status_code == 302
     assert Proposal.objects.get().call == dated
+
+
+def test_proposal_list_names_each_proposals_call_and_plan(client):
+    plan = ActionPlanFactory(number=3, period="2024-2025", slug="tercer-plan")
+    ProposalFactory(title="Con plan", call__title="Cocreación del tercer plan", call__plan=plan)
+    ProposalFactory(title="Sin plan", call__title="Buzón permanente")
+    content = client.get("/propuestas/").content.decode()
+    assert '<a href="/planes/tercer-plan/">Plan 3 (2024-2025)</a> · Cocreación del tercer plan' in content
+    assert "Buzón permanente" in content

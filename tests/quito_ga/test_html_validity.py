@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from commitments.models import ActionPlan, Commitment
-from council.models import Session
+from council.models import ProposalReference, Session
 from proposals.models import Call, Proposal
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,13 @@ def _page_paths():
     organization = commitment.lead
     if organization is not None:
         paths.append(organization.get_absolute_url())
+    # An agenda that takes up citizen proposals, and a proposal page naming the sessions that discussed it.
+    reference = ProposalReference.objects.select_related("agenda_item__session").order_by("pk").first()
+    if reference is not None:
+        paths += [reference.agenda_item.session.get_absolute_url(), f"/propuestas/{reference.code}/"]
+    # An institution with delayed milestones (each row names its plan).
+    demo_lead = Commitment.objects.filter(is_demo=True).order_by("code").first().lead
+    paths.append(demo_lead.get_absolute_url())
     return [path for path in paths if path]
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from commitments.models import Evidence, Milestone
 from quito_ga import page_versions
 from quito_ga.middleware import AnonymousPageCacheMiddleware
-from tests.council.factories import MilestoneReviewFactory
+from tests.council.factories import AgendaItemFactory, MilestoneReviewFactory
 from tests.factories import CommitmentFactory, MilestoneFactory
 from tests.proposals.factories import ProposalFactory, ProposerContactFactory
 
@@ -359,6 +359,18 @@ def test_a_commitment_change_bumps_its_page_its_plan_and_the_lists_but_not_other
     assert {"commitments", f"commitment:{first.code}", f"plan:{first.plan.slug}"} <= set(names)
     assert f"commitment:{second.code}" not in names
     assert "proposals" not in names and "council" not in names
+
+
+def test_a_proposal_on_the_agenda_bumps_the_session_and_the_proposal_and_a_proposal_edit_its_sessions():
+    proposal, other = ProposalFactory(), ProposalFactory()
+    item = AgendaItemFactory()
+    item.set_proposals([proposal.code])
+    reference = item.proposal_references.get()
+    names = set(page_versions.names_for(reference))
+    assert {f"session:{item.session.number}", f"proposal:{proposal.code}"} <= names
+    assert f"proposal:{other.code}" not in names
+    assert f"session:{item.session.number}" in page_versions.names_for(proposal)  # its title shows on the session
+    assert not any(name.startswith("session:") for name in page_versions.names_for(other))
 
 
 def test_made_up_parameters_never_reach_the_page_stored_for_everyone(client, page_cache, two_commitments):

@@ -42,6 +42,8 @@ class Command(BaseCommand):
                 result = seed()
                 accounts.extend(result.get("accounts", []))
                 report(self, app_label, result.get("summary", ""))
+            # Some demo agenda items take up demo proposals (council and proposals know nothing of each other).
+            council.loaders.link_demo_proposals(proposals.loaders.demo_proposals_for_agenda())
         invalidate_page_cache()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS("Demonstration data is in place."))
         if accounts:
