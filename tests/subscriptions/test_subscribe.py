@@ -93,12 +93,12 @@ def test_follow_links_prefill_the_form(client):
     proposal = ProposalFactory()
     zone = ZonalAdministrationFactory()
     page = client.get(f"/suscribirse/?compromiso={commitment.code}").content.decode()
-    assert f'value="{commitment.code}"' in page and 'value="commitment" id="id_kind_0" checked' in page
+    assert f'value="{commitment.code}"' in page and 'value="commitment" required id="id_kind_0" checked' in page
     page = client.get(f"/suscribirse/?propuesta={proposal.code}").content.decode()
     assert f'value="{proposal.code}"' in page
     page = client.get(f"/suscribirse/?zona={zone.pk}").content.decode()
     assert f'<option value="{zone.pk}" selected>' in page
-    assert 'value="minutes" id="id_kind_3" checked' in client.get("/suscribirse/?actas=1").content.decode()
+    assert 'value="minutes" required id="id_kind_3" checked' in client.get("/suscribirse/?actas=1").content.decode()
     assert "/suscribirse/?compromiso=" in client.get(commitment.get_absolute_url()).content.decode()
     assert f"/suscribirse/?propuesta={proposal.code}" in client.get(proposal.get_absolute_url()).content.decode()
     assert f"/suscribirse/?plan={commitment.plan.slug}" in client.get(commitment.plan.get_absolute_url()).content.decode()
