@@ -211,7 +211,9 @@ def next_digest_run(now=None):
 @task()
 def weekly_digests():
     """Queue each address's digest, the immediate notifications whose every attempt failed, and next week's run."""
-    subscriber_ids = list(Notification.objects.due_in_digest().values_list("subscriber_id", flat=True).distinct())
+    subscriber_ids = list(
+        Notification.objects.due_in_digest().order_by().values_list("subscriber_id", flat=True).distinct()
+    )
     for subscriber_id in subscriber_ids:
         send_digest.enqueue(subscriber_id)
     stuck = Notification.objects.pending().filter(
