@@ -208,6 +208,7 @@ BUMPS = {
     "proposals.call": _vocabulary("proposals"),
     "proposals.zonaladministration": _vocabulary("proposals"),
     "proposals.parish": _vocabulary("proposals"),
+    "subscriptions.subscription": lambda subscription: ["subscriptions"],  # the count on /datos/
 }
 # Models of the content apps whose changes no public page shows. A test checks that every model of these apps
 # is in BUMPS or here, so that a new model cannot be forgotten.
@@ -215,8 +216,11 @@ SHOWN_NOWHERE = {
     "commitments.staffprofile",  # which institution an editor works for
     "proposals.proposercontact",  # personal data, never public
     "opendata.repositoryarchive",  # a stored ZIP, downloaded as a file (streamed, never cached)
+    "subscriptions.subscriber",  # personal data, never public
+    "subscriptions.event",  # sent by email, shown on no page
+    "subscriptions.notification",
 }
-CONTENT_APPS = ("commitments", "council", "proposals", "opendata")
+CONTENT_APPS = ("commitments", "council", "proposals", "subscriptions", "opendata")
 
 
 def names_for(instance):
