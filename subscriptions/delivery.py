@@ -104,9 +104,7 @@ def send_confirmation(subscription_id, attempt=1):
         return "nothing to confirm"
     subscriber = subscription.subscriber
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
-        confirm_url = absolute_url(
-            reverse("subscriptions:confirm", kwargs={"token": confirm_token(subscription)})
-        )
+        confirm_url = absolute_url(reverse("subscriptions:confirm", kwargs={"token": confirm_token(subscription)}))
     context = {"subscription": subscription, "confirm_url": confirm_url}
     message = build_message(subscriber, "confirm", context, [subscription.pk])
     try:

@@ -16,9 +16,10 @@ Adding a kind: add it to `Event.Kind`, then write
 The apps that send these saves never import this one: the receivers are connected from `SubscriptionsConfig.ready`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings

@@ -64,8 +64,8 @@ class SubscriptionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = ActionPlan.objects.visible_to(None).only("slug", "title", "number").order_by(
-            "-number"
+        self.fields["plan"].queryset = (
+            ActionPlan.objects.visible_to(None).only("slug", "title", "number").order_by("-number")
         )
         self.target = None
 

@@ -100,8 +100,11 @@ class SubscriptionQuerySet(models.QuerySet):
     def unconfirmed_before(self, moment):
         return self.filter(confirmed_at__isnull=True, created_at__lt=moment)
 
+    def with_targets(self):
+        return self.select_related("subscriber", "commitment", "plan", "zone", "proposal")
+
     def for_manage_page(self):
-        return self.select_related("commitment", "plan", "zone", "proposal").order_by("kind", "created_at", "pk")
+        return self.with_targets().order_by("kind", "created_at", "pk")
 
 
 class Subscription(models.Model):

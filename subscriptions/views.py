@@ -30,13 +30,13 @@ def _prefilled_target(initial):
     """What a "Follow" link points at, to name it above the form (one query at most)."""
     kind = initial.get("kind")
     if kind == Subscription.Kind.COMMITMENT:
-        return Commitment.objects.filter(code=initial.get("commitment", "").upper()).only("code", "is_demo").first()
+        return Commitment.objects.filter(code=initial.get("commitment", "").upper()).first()
     if kind == Subscription.Kind.PLAN and initial.get("plan"):
-        return ActionPlan.objects.filter(pk=initial["plan"]).only("slug", "title", "is_demo").first()
+        return ActionPlan.objects.filter(pk=initial["plan"]).first()
     if kind == Subscription.Kind.ZONE and initial.get("zone"):
         return ZonalAdministration.objects.filter(pk=initial["zone"]).first()
     if kind == Subscription.Kind.PROPOSAL and initial.get("proposal"):
-        return Proposal.objects.filter(code=initial["proposal"]).only("code", "is_demo").first()
+        return Proposal.objects.filter(code=initial["proposal"]).first()
     return None
 
 
@@ -85,11 +85,7 @@ def _invalid(request):
 @never_cache
 def confirm(request, token):
     data = _load(token, CONFIRM_SALT, CONFIRM_MAX_AGE) or {}
-    subscription = (
-        Subscription.objects.select_related("subscriber", "commitment", "plan", "zone", "proposal")
-        .filter(pk=data.get("s"))
-        .first()
-    )
+    subscription = Subscription.objects.with_targets().filter(pk=data.get("s")).first()
     if subscription is None or subscription.subscriber.digest() != data.get("d"):
         return _invalid(request)
     # A GET only shows the button: mail scanners and link previews that open the link confirm nothing.
@@ -105,7 +101,7 @@ def unsubscribe(request, token):
     data = _load(token, UNSUBSCRIBE_SALT)
     if not data:
         return _invalid(request)
-    found = Subscription.objects.filter(pk__in=data.get("s", [])).select_related("subscriber")
+    found = Subscription.objects.filter(pk__in=data.get("s", [])).with_targets()
     subscriptions = [item for item in found if item.subscriber.digest() == data.get("d")]
     if request.method == "POST":
         # Idempotent: a second click, or the mail client's POST after the person's, finds nothing and says so.

@@ -160,6 +160,7 @@ def test_a_failing_digest_is_retried_without_losing_or_repeating_events(
     run_worker()
     (digest,) = mail.outbox
     assert digest.body.count("nuevo reporte de avance") == 2 and not Notification.objects.pending().exists()
+    assert len(calls) == 2  # one failure, one delivery
 
 
 def test_nothing_reaches_an_address_after_it_unsubscribes(django_capture_on_commit_callbacks):
@@ -232,8 +233,9 @@ def test_council_verifications_and_published_minutes_are_events(django_capture_o
 
 
 def test_erasing_a_proposers_data_erases_the_subscriptions_of_that_address(client, django_capture_on_commit_callbacks):
-    from proposals.emails import ERASURE_SALT, email_digest
     from django.core import signing
+
+    from proposals.emails import ERASURE_SALT, email_digest
 
     contact = ProposerContactFactory(email=EMAIL)
     follow(contact.proposal)
@@ -241,9 +243,10 @@ def test_erasing_a_proposers_data_erases_the_subscriptions_of_that_address(clien
     follow(CommitmentFactory(), email="otra@example.org")
     token = signing.dumps({"contact": contact.pk, "email": email_digest(EMAIL)}, salt=ERASURE_SALT)
     client.post(f"/propuestas/borrar-datos/{token}/")
-    assert not Subscriber.objects.filter(email=EMAIL).exists() and not Subscription.objects.filter(
-        subscriber__email=EMAIL
-    ).exists()
+    assert (
+        not Subscriber.objects.filter(email=EMAIL).exists()
+        and not Subscription.objects.filter(subscriber__email=EMAIL).exists()
+    )
     assert Subscriber.objects.filter(email="otra@example.org").exists()
 
 

@@ -101,11 +101,15 @@ def test_follow_links_prefill_the_form(client):
     assert 'value="minutes" required id="id_kind_3" checked' in client.get("/suscribirse/?actas=1").content.decode()
     assert "/suscribirse/?compromiso=" in client.get(commitment.get_absolute_url()).content.decode()
     assert f"/suscribirse/?propuesta={proposal.code}" in client.get(proposal.get_absolute_url()).content.decode()
-    assert f"/suscribirse/?plan={commitment.plan.slug}" in client.get(commitment.plan.get_absolute_url()).content.decode()
+    assert (
+        f"/suscribirse/?plan={commitment.plan.slug}" in client.get(commitment.plan.get_absolute_url()).content.decode()
+    )
     assert f"/suscribirse/?zona={zone.pk}" in client.get(f"/propuestas/?zone={zone.pk}").content.decode()
 
 
-def test_every_email_has_one_click_unsubscribe_headers_and_the_post_needs_no_csrf(settings, django_capture_on_commit_callbacks):
+def test_every_email_has_one_click_unsubscribe_headers_and_the_post_needs_no_csrf(
+    settings, django_capture_on_commit_callbacks
+):
     settings.SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = "bajas@example.org"
     milestone = MilestoneFactory()
     follow(milestone.commitment)
