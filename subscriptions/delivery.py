@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.tasks import task, task_backends
 from django.template.loader import render_to_string
@@ -256,6 +256,11 @@ def subscribe(*, email, kind, target, frequency, language):
     subscription.frequency, subscription.language = frequency, language
     subscription.is_demo = bool(getattr(target, "is_demo", False))
     subscription.record_consent()
-    subscription.save()
+    try:
+        with transaction.atomic():
+            subscription.save()
+    except IntegrityError:
+        # The same form sent twice at once: the other request stored it; it sends the confirmation.
+        return subscriber.subscriptions.get(kind=kind, **lookup)
     transaction.on_commit(lambda: send_confirmation.enqueue(subscription.pk), robust=True)
     return subscription
