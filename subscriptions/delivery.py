@@ -155,13 +155,17 @@ def send_notification(notification_id, attempt=1):
         context = {"event": notification.event, "subscription": notification.subscription}
         message = build_message(subscriber, "notification", context, [notification.subscription_id])
         notification.attempts += 1
+        failure = None
         try:
             message.send()
         except MAIL_ERRORS as error:
-            notification.save(update_fields=["attempts"])
-            return _retry(send_notification, (notification_id,), attempt, label, error)
-        notification.sent_at = timezone.now()
+            failure = error
+        else:
+            notification.sent_at = timezone.now()
         notification.save(update_fields=["attempts", "sent_at"])
+    # Outside the transaction: the attempt stays counted even when this was the last one.
+    if failure is not None:
+        return _retry(send_notification, (notification_id,), attempt, label, failure)
     logger.info("Sent %s", label)
     return "sent"
 
@@ -186,14 +190,16 @@ def send_digest(subscriber_id, attempt=1):
             "any_demo": any(notification.event.is_demo for notification in notifications),
         }
         message = build_message(subscriber, "digest", context, subscription_ids)
+        failure, sent = None, {"attempts": F("attempts") + 1}
         try:
             message.send()
         except MAIL_ERRORS as error:
-            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(attempts=F("attempts") + 1)
-            return _retry(send_digest, (subscriber_id,), attempt, label, error)
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-            sent_at=timezone.now(), attempts=F("attempts") + 1
-        )
+            failure = error
+        else:
+            sent["sent_at"] = timezone.now()
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(**sent)
+    if failure is not None:
+        return _retry(send_digest, (subscriber_id,), attempt, label, failure)
     logger.info("Sent %s (%d events)", label, len(notifications))
     return "sent"
 

@@ -263,3 +263,24 @@ def test_purge_personal_data_drops_stale_and_closed_subscriptions(settings):
     call_command("purge_personal_data", "--older-than", "365")
     assert set(Subscriber.objects.values_list("email", flat=True)) == {"sigue@example.org", "reciente@example.org"}
     assert Subscription.objects.filter(pk=kept.pk).exists()
+
+
+def test_the_weekly_run_sends_again_an_immediate_notification_whose_attempts_all_failed(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_ATTEMPTS = 1
+
+    def refuse(message, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    milestone = MilestoneFactory()
+    follow(milestone.commitment)
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMultiAlternatives, "send", refuse)
+        report(milestone, 30, django_capture_on_commit_callbacks)
+    (notification,) = Notification.objects.pending()
+    assert mail.outbox == [] and notification.attempts == 1  # the task failed; the notification is kept
+    Notification.objects.update(created_at=timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        weekly_digests.call()
+    assert len(mail.outbox) == 1 and not Notification.objects.pending().exists()
