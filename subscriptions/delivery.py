@@ -12,6 +12,7 @@ then queues itself for next Monday at DIGEST_HOUR (America/Guayaquil) with `run_
 --schedule`, which `make run` runs, queues the first run if none is waiting.
 """
 
+import email.policy
 import logging
 from datetime import datetime, time, timedelta
 
@@ -77,9 +78,18 @@ def build_message(subscriber, template, context, subscription_ids):
         token = unsubscribe_token(subscriber, subscription_ids)
         targets.append(f"<mailto:{settings.SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{token}>")
     headers = {"List-Unsubscribe": ", ".join(targets), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    message = EmailMultiAlternatives(subject, body, None, [subscriber.email], headers=headers)
+    message = OneClickEmail(subject, body, None, [subscriber.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
+
+
+class OneClickEmail(EmailMultiAlternatives):
+    """An email whose headers reach the mail client as written. The mail backends fold headers at 78 characters,
+    and a signed URL longer than that would be folded into RFC 2047 encoded words, which are no longer the URL
+    RFC 8058's List-Unsubscribe needs; RFC 5322 allows lines of up to 998 characters."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def _retry(the_task, args, attempt, label, error):

@@ -1,5 +1,7 @@
 """Subscribing without an account: the form, double opt-in, one-click unsubscribe, the manage page."""
 
+import email.policy
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -121,6 +123,10 @@ def test_every_email_has_one_click_unsubscribe_headers_and_the_post_needs_no_csr
     assert https.startswith("<http") and "/suscribirse/baja/" in https and https.endswith(">")
     assert mailto.startswith("<mailto:bajas@example.org?subject=unsubscribe") and mailto.endswith(">")
     assert EMAIL not in header
+    # On the wire (the SMTP backend's policy), the header is the URLs as written, not folded into encoded words.
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    assert f"List-Unsubscribe: {header}\r\n".encode() in raw
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and '<html lang="es">' in html and "<h1" in html
 
