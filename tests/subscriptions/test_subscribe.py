@@ -198,3 +198,13 @@ def test_a_mistake_is_not_counted_against_the_limit(client, settings, django_cap
     for _attempt in range(3):
         assert subscribe(client, django_capture_on_commit_callbacks, commitment="NOPE").status_code == 200
     assert subscribe(client, django_capture_on_commit_callbacks, commitment=commitment.code).status_code == 302
+
+
+def test_the_pages_with_forms_or_personal_links_are_never_cached(client):
+    from subscriptions.delivery import manage_token
+
+    subscription = follow(CommitmentFactory())
+    for path in ("/suscribirse/", f"/suscribirse/mis-suscripciones/{manage_token(subscription.subscriber)}/"):
+        response = client.get(path)
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], path
+        assert EMAIL not in response.content.decode()
