@@ -83,7 +83,9 @@ _serve:
 	@if [ "$(SEED_DEMO)" = "0" ]; then echo "  Real data only (SEED_DEMO=0): no demonstration data, no demo accounts"; \
 	  else echo "  Demo password:          $$DEMO_PASSWORD  (file .demo_password; SEED_DEMO=0 for real data only)"; fi
 	@echo
-	@# The task worker (emails, the evidence repository's ZIP) runs beside gunicorn and stops with it.
+	@# The task worker (emails, the evidence repository's ZIP) runs beside gunicorn and stops with it. The weekly
+	@# email digests are a task that queues its own next run; this queues the first one if none is waiting.
+	$(MANAGE) send_digests --schedule
 	$(MANAGE) db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn quito_ga.wsgi --bind 127.0.0.1:$(PORT) --workers $(GUNICORN_WORKERS) \

@@ -17,6 +17,7 @@ from opendata.datasets import BY_SLUG, DATASETS, LICENCE, LICENCE_URL, _Line, la
 from opendata.models import RepositoryArchive
 from opendata.spreadsheets import SafeWriter
 from proposals.register import register_queryset
+from subscriptions.models import Subscription
 
 # Repository ZIPs streamed at once by this process: the rest of its threads stay free for the pages.
 REPOSITORY_DOWNLOADS = threading.BoundedSemaphore(settings.REPOSITORY_DOWNLOADS_PER_PROCESS)
@@ -45,12 +46,15 @@ def dataset_list(request):
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "json_ld": dcat.json_ld(dcat.schema_org_catalogue(entries)),
+            # Email subscriptions are personal data: counted here, never listed.
+            "subscription_count": Subscription.objects.confirmed().count(),
         },
     )
 
 
-# What the page cache keys it on (quito_ga/page_versions.py): each dataset's last change, proposals' included.
-dataset_list.page_versions = ("records:commitments", "records:council", "records:proposals")
+# What the page cache keys it on (quito_ga/page_versions.py): each dataset's last change, proposals' included,
+# and the count of confirmed email subscriptions.
+dataset_list.page_versions = ("records:commitments", "records:council", "records:proposals", "subscriptions")
 
 
 def dataset_detail(request, slug):

@@ -260,6 +260,7 @@ BUMPS = {
     "proposals.call": _vocabulary("proposals"),
     "proposals.zonaladministration": _vocabulary("proposals"),
     "proposals.parish": _vocabulary("proposals"),
+    "subscriptions.subscription": lambda subscription: ["subscriptions"],  # the count on /datos/
 }
 # Models of the content apps whose changes no public page shows. A test checks that every model of these apps
 # is in BUMPS or here, so that a new model cannot be forgotten.
@@ -270,8 +271,11 @@ SHOWN_NOWHERE = {
     # The members' attendance running totals: derived from attendance rows and sessions, whose changes bump the
     # council pages; written in bulk (no signals) by the model layer.
     "council.attendancetotal",
+    "subscriptions.subscriber",  # personal data, never public
+    "subscriptions.event",  # sent by email, shown on no page
+    "subscriptions.notification",
 }
-CONTENT_APPS = ("commitments", "council", "proposals", "opendata")
+CONTENT_APPS = ("commitments", "council", "proposals", "subscriptions", "opendata")
 
 
 # Models whose bump depends on what changed: their function also gets `created` and `deleted`.

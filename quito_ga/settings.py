@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "commitments",
     "council",
     "proposals",
+    "subscriptions",
     "opendata",
 ]
 
@@ -325,6 +326,12 @@ PROPOSALS_RESPONSE_TARGET_DAYS = int(os.environ.get("PROPOSALS_RESPONSE_TARGET_D
 PROPOSALS_MIN_FILL_SECONDS = int(os.environ.get("PROPOSALS_MIN_FILL_SECONDS", "5"))
 PROPOSALS_SUBMISSIONS_PER_HOUR = int(os.environ.get("PROPOSALS_SUBMISSIONS_PER_HOUR", "5"))
 PROPOSALS_LOOKUPS_PER_HOUR = int(os.environ.get("PROPOSALS_LOOKUPS_PER_HOUR", "30"))
+# Email subscriptions without an account: subscriptions per hour and client network, days an unconfirmed one is
+# kept (purge_personal_data drops it after), and the mailbox of List-Unsubscribe's mailto (unset: the https
+# one-click link only; set it only if that mailbox's messages are processed).
+SUBSCRIPTIONS_PER_HOUR = int(os.environ.get("SUBSCRIPTIONS_PER_HOUR", "10"))
+SUBSCRIPTIONS_UNCONFIRMED_DAYS = int(os.environ.get("SUBSCRIPTIONS_UNCONFIRMED_DAYS", "7"))
+SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = os.environ.get("SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO", "")
 # Where rate-limit counters live: Redis when configured (shared by every worker), else the database.
 RATELIMIT_REDIS_URL = os.environ.get("RATELIMIT_REDIS_URL", REDIS_URL)
 

@@ -48,5 +48,6 @@ urlpatterns += i18n_patterns(
         name="published-proposal-lookup",
     ),
     path("datos/", include("opendata.urls")),
+    path("suscribirse/", include("subscriptions.urls")),
     prefix_default_language=False,
 )

@@ -43,6 +43,7 @@ DATA_MIGRATIONS = [
     ("council.migrations.0002_groups", "create_groups"),
     ("proposals.migrations.0003_moderation_group", "create_group"),
     ("council.migrations.0006_default_quorum_rule", "create_default_rule"),
+    ("subscriptions.migrations.0002_moderators_see_subscribers", "create_groups"),
 ]
 
 

@@ -18,7 +18,13 @@ from proposals.models.codes import (
     normalize_code,
     normalize_text,
 )
-from proposals.models.contacts import CONSENT_VERSION, ProposerContact, ProposerContactQuerySet
+from proposals.models.contacts import (
+    CONSENT_VERSION,
+    ProposerContact,
+    ProposerContactQuerySet,
+    contact_erased,
+    personal_data_purged,
+)
 from proposals.models.places import Parish, ZonalAdministration
 from proposals.models.proposals import (
     MODERATION_GROUP,
@@ -49,8 +55,10 @@ __all__ = [
     "StatusEvent",
     "ZonalAdministration",
     "can_moderate",
+    "contact_erased",
     "format_code",
     "new_tracking_code",
     "normalize_code",
     "normalize_text",
+    "personal_data_purged",
 ]

@@ -1,6 +1,7 @@
 """Proposers' contact data: kept apart from proposals, consented, anonymised on schedule."""
 
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,12 @@ from proposals.models.proposals import Proposal
 
 # Bump whenever the privacy notice shown beside the consent checkbox changes: each consent keeps its version.
 CONSENT_VERSION = "2026-11-v1"
+
+# Other personal data kept about the same person (e.g. email subscriptions) is erased by receivers the proposals
+# app does not know: `contact_erased(sender, email)` when a proposer confirms an erasure request, and
+# `personal_data_purged(sender, older_than_days)` when `purge_personal_data` runs; receivers return a count.
+contact_erased = Signal()
+personal_data_purged = Signal()
 
 
 class ProposerContactQuerySet(models.QuerySet):
@@ -73,6 +80,8 @@ class ProposerContact(models.Model):
         return self.anonymised_at is not None
 
     def anonymise(self):
+        if self.email:
+            contact_erased.send(sender=ProposerContact, email=self.email)
         for field, value in self.ANONYMOUS.items():
             setattr(self, field, value)
         self.anonymised_at = timezone.now()

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "quito_ga"
-CONTENT_APPS = {"commitments", "council", "proposals", "opendata"}
+CONTENT_APPS = {"commitments", "council", "proposals", "opendata", "subscriptions"}
 APPS = CONTENT_APPS | {"ratelimits"}
 FIRST_PARTY = APPS | {PROJECT}
 
@@ -22,6 +22,11 @@ RULES = [
     ("commitments", FIRST_PARTY - {"commitments"}, "commitments imports no other app"),
     ("proposals", {"council"}, "proposals and council do not import each other"),
     ("council", {"proposals"}, "proposals and council do not import each other"),
+    *(
+        (app, {"subscriptions"}, "subscriptions follows commitments, council and proposals; they never import it")
+        for app in ("commitments", "council", "proposals")
+    ),
+    ("subscriptions", {"opendata"}, "subscriptions may import commitments, council and proposals, not opendata"),
     ("ratelimits", CONTENT_APPS, "ratelimits imports no content app"),
 ]
 

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from commitments.models import ActionPlan, Commitment
 from council.models import ProposalReference, Session
 from proposals.models import Call, Proposal
+from subscriptions.delivery import confirm_token, manage_token, unsubscribe_token
+from tests.subscriptions.factories import follow
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +77,45 @@ def _page_paths():
     # An institution with delayed milestones (each row names its plan).
     demo_lead = Commitment.objects.filter(is_demo=True).order_by("code").first().lead
     paths.append(demo_lead.get_absolute_url())
+    subscription = follow(Commitment.objects.filter(is_demo=True).order_by("code").first())
+    subscriber = subscription.subscriber
+    paths += [
+        "/suscribirse/",
+        f"/suscribirse/?compromiso={subscription.commitment.code}",
+        "/suscribirse/enviado/",
+        f"/suscribirse/confirmar/{confirm_token(subscription)}/",
+        f"/suscribirse/baja/{unsubscribe_token(subscriber, [subscription.pk])}/",
+        f"/suscribirse/mis-suscripciones/{manage_token(subscriber)}/",
+        "/suscribirse/baja/no-valido/",
+    ]
     return [path for path in paths if path]
+
+
+def email_html_parts(capture):
+    """The HTML alternatives of a notification and of a weekly digest about a demonstration milestone."""
+    from django.core import mail
+
+    from commitments.models import Milestone
+    from subscriptions.delivery import weekly_digests
+    from subscriptions.models import Subscription
+
+    milestone = Milestone.objects.filter(is_demo=True, progress__lt=99).order_by("pk").first()
+    follow(milestone.commitment, email="inmediato@example.org")
+    follow(milestone.commitment, email="semanal@example.org", frequency=Subscription.Frequency.WEEKLY)
+    mail.outbox = []
+    with capture(execute=True):
+        milestone.report(progress=milestone.progress + 1, note="")
+    with capture(execute=True):
+        weekly_digests.call()
+    assert {"inmediato@example.org", "semanal@example.org"} <= {message.to[0] for message in mail.outbox}
+    return [(f"email to {message.to[0]}", message.alternatives[0][0]) for message in mail.outbox]
 
 
 def _english(path):
     return "/en" + path
 
 
-def test_every_public_page_type_is_valid_html_in_both_languages(client, tmp_path):
+def test_every_public_page_type_is_valid_html_in_both_languages(client, tmp_path, django_capture_on_commit_callbacks):
     command = _checker_or_skip()
     call_command("load_quito_plan", verbosity=0)
     call_command("seed_demo", scale=1, verbosity=0)
@@ -97,10 +130,15 @@ def test_every_public_page_type_is_valid_html_in_both_languages(client, tmp_path
         file.write_bytes(response.content)
         files[file.name] = path
     # A form sent with mistakes shows its error summary and messages.
-    for path in ("/propuestas/nueva/", "/en/propuestas/nueva/"):
+    for path in ("/propuestas/nueva/", "/en/propuestas/nueva/", "/suscribirse/", "/en/suscribirse/"):
         file = tmp_path / f"page{len(files):03d}.html"
-        file.write_bytes(client.post(path, {"title": ""}).content)
+        file.write_bytes(client.post(path, {"title": "", "kind": "commitment"}).content)
         files[file.name] = f"POST {path}"
+    # The HTML part of the emails (a notification and a digest, about demonstration data).
+    for name, body in email_html_parts(django_capture_on_commit_callbacks):
+        file = tmp_path / f"page{len(files):03d}.html"
+        file.write_text(body)
+        files[file.name] = name
     result = subprocess.run([*command, *map(str, sorted(tmp_path.glob("page*.html")))], capture_output=True)
     report = json.loads(result.stderr or b'{"messages": []}')
     errors = [

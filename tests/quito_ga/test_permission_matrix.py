@@ -17,6 +17,8 @@ ROLES = ["coordinador", "editor", "editor2", "secretaria", "consejero", "moderad
 COMMITMENTS = {"actionplan", "commitment", "evidence", "milestone", "organization", "progressupdate", "staffprofile"}
 COUNCIL = {"agreement", "councilmember", "milestonereview", "minutes", "session"}
 PROPOSALS = {"call", "parish", "proposal", "proposalqueue", "zonaladministration", "proposercontact"}
+# Email subscribers' addresses: personal data, for the moderators who answer citizens' requests.
+SUBSCRIPTIONS = {"subscriptions.subscriber"}
 
 # Which admin lists each role may open ("view"), and where it may add. Everything else answers 403.
 VIEW = {
@@ -28,7 +30,7 @@ VIEW = {
     # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
     "secretaria": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
     "consejero": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
-    "moderador": {f"proposals.{m}" for m in PROPOSALS} | {"commitments.commitment"},
+    "moderador": {f"proposals.{m}" for m in PROPOSALS} | {"commitments.commitment"} | SUBSCRIPTIONS,
 }
 VIEW["editor2"] = VIEW["editor"]
 ADD = {
@@ -44,6 +46,8 @@ SUPERUSER_ONLY = {"auth.user", "auth.group", "axes.accessattempt", "axes.accessl
 SUPERUSER_ONLY |= {"otp_totp.totpdevice"}  # staff set up their own second factor at /admin/segundo-factor/
 # The task queue's records (emails sent or failed, repository builds): read-only, for system administrators.
 SUPERUSER_ONLY |= {"django_tasks_database.dbtaskresult"}
+# What happened and how many were told (no addresses): for system administrators.
+SUPERUSER_ONLY |= {"subscriptions.event"}
 
 
 @pytest.fixture
@@ -63,7 +67,7 @@ def admin_url(label, suffix=""):
 
 def test_every_admin_model_is_in_the_matrix():
     known = SUPERUSER_ONLY | {f"commitments.{m}" for m in COMMITMENTS} | {f"council.{m}" for m in COUNCIL}
-    known |= {f"proposals.{m}" for m in PROPOSALS} | {"council.quorumrule"}
+    known |= {f"proposals.{m}" for m in PROPOSALS} | {"council.quorumrule"} | SUBSCRIPTIONS
     assert set(registered_models()) <= known
 
 
@@ -99,6 +103,21 @@ def test_only_moderators_ever_see_proposer_contact_data(client, portal, role):
     email = proposal.contact.email
     pages = [admin_url("proposals.proposal"), admin_url("proposals.proposal", f"{proposal.pk}/change/")]
     seen = any(email in client.get(url).content.decode() for url in pages)
+    assert seen == (role == "moderador"), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_moderators_ever_see_subscribers_addresses(client, portal, role):
+    from tests.subscriptions.factories import EMAIL, follow
+
+    subscription = follow(kind="minutes")
+    client.force_login(get_user_model().objects.get(username=role))
+    pages = [
+        admin_url("subscriptions.subscriber"),
+        admin_url("subscriptions.subscriber", f"{subscription.subscriber_id}/change/"),
+    ]
+    pages += [admin_url("subscriptions.event"), "/admin/"]
+    seen = any(EMAIL in client.get(url).content.decode() for url in pages)
     assert seen == (role == "moderador"), role
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from proposals.models import ProposerContact
+from proposals.models import ProposerContact, personal_data_purged
 
 
 class Command(BaseCommand):
@@ -22,3 +22,7 @@ class Command(BaseCommand):
             raise CommandError("--older-than must be zero or more days.")
         count = ProposerContact.objects.purgeable(older_than_days=days).anonymise()
         self.stdout.write(f"Anonymised the contact data of {count} proposals closed more than {days} days ago.")
+        # Other apps' personal data under the same retention rule (email subscriptions): each says what it did.
+        for _receiver, report in personal_data_purged.send(sender=self.__class__, older_than_days=days):
+            if report:
+                self.stdout.write(str(report))

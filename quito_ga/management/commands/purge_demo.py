@@ -7,6 +7,7 @@ import commitments.loaders
 import council.loaders
 import opendata.loaders
 import proposals.loaders
+import subscriptions.loaders
 from quito_ga.management.commands.load_quito_plan import report
 from quito_ga.middleware import invalidate_page_cache
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 # Reverse dependency order: what points at demo rows goes before the rows it points at.
                 report(self, "opendata", opendata.loaders.purge_demo())
+                report(self, "subscriptions", subscriptions.loaders.purge_demo())
                 report(self, "proposals", proposals.loaders.purge_demo())
                 report(self, "council", council.loaders.purge_demo())
                 report(self, "commitments", commitments.loaders.purge_demo())
