@@ -10,6 +10,7 @@ class ProposalsConfig(AppConfig):
         from django.db.models import Prefetch
 
         from commitments import extensions
+        from proposals import cocreation
         from proposals.models import Proposal
 
         # The commitment page lists the public proposals that shaped it (`commitment.proposals_shown` in
@@ -21,3 +22,5 @@ class ProposalsConfig(AppConfig):
                 to_attr="proposals_shown",
             )
         )
+        # The plan page shows its co-creation: calls, public meetings, proposals received (commitments/extensions.py).
+        extensions.add_plan_section("cocreation", "proposals/plan_cocreation.html", cocreation.plan_section)

@@ -173,7 +173,15 @@ def _review_changed(review):
 
 
 def _proposal_changed(proposal):
-    return ["proposals", f"proposal:{proposal.code}"]
+    # The plan page counts the proposals received through its calls.
+    ActionPlan = apps.get_model("commitments", "ActionPlan")
+    plans = ActionPlan.objects.filter(calls=proposal.call_id).values_list("slug", flat=True)
+    return ["proposals", f"proposal:{proposal.code}", *(f"plan:{slug}" for slug in plans)]
+
+
+def _meeting_changed(meeting):
+    """The meeting lists and pages, the territorial view (all under "proposals") and its plan's page."""
+    return ["proposals", *_plan(meeting.plan_id)]
 
 
 def _event_changed(event):
@@ -205,6 +213,7 @@ BUMPS = {
     "council.quorumrule": _vocabulary("council"),  # session pages state the rule they apply
     "proposals.proposal": _proposal_changed,
     "proposals.statusevent": _event_changed,
+    "proposals.publicmeeting": _meeting_changed,
     "proposals.call": _vocabulary("proposals"),
     "proposals.zonaladministration": _vocabulary("proposals"),
     "proposals.parish": _vocabulary("proposals"),
