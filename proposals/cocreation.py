@@ -14,11 +14,13 @@ LATEST_ON_PLAN_PAGE = 5
 
 
 def plan_section(plan, user):
-    """The plan page's co-creation: calls, meetings (totals, the latest ones) and proposals received. 4 queries."""
+    """The plan page's co-creation: calls, meetings (totals; the latest ones while in co-creation) and proposals
+    received. Three queries, four in co-creation."""
     calls = list(Call.objects.visible_to(user).filter(plan=plan).order_by("opens_at", "pk"))
     meetings = PublicMeeting.objects.visible_to(user).filter(plan=plan)
     totals = meetings.totals()
-    latest = list(meetings.for_list()[:LATEST_ON_PLAN_PAGE]) if totals["meetings"] else []
+    in_cocreation = plan.phase == ActionPlan.Phase.COCREATION
+    latest = list(meetings.for_list()[:LATEST_ON_PLAN_PAGE]) if in_cocreation else []
     proposals = (
         Proposal.objects.visible_to(user)
         .filter(call__plan=plan)
