@@ -395,11 +395,10 @@ def ensure_demo_plan_in_cocreation(today):
         "starts_on_precision": DatePrecision.YEAR,
         "ends_on_precision": DatePrecision.YEAR,
     }
-    plan, _created = ActionPlan.objects.update_or_create(
+    plan, created = ActionPlan.objects.get_or_create(
         number=COCREATION_DEMO_PLAN_NUMBER,
         is_demo=True,
-        defaults=dates,
-        create_defaults={
+        defaults={
             **dates,
             "title": "Próximo plan de demostración, en co-creación (ficticio)",
             "title_en": "Next demonstration plan, being co-created (fictional)",
@@ -414,6 +413,11 @@ def ensure_demo_plan_in_cocreation(today):
             ),
         },
     )
+    if not created and any(getattr(plan, name) != value for name, value in dates.items()):
+        # Seeded on an earlier day: dated again (a new version in its history only when a date moves).
+        for name, value in dates.items():
+            setattr(plan, name, value)
+        plan.save()
     return plan
 
 

@@ -87,7 +87,7 @@ class TerritorialCountSerializer(serializers.Serializer):
     )
     proposals = serializers.IntegerField(help_text=_("Public proposals counted (hidden ones are not)."))
     proposals_at_meetings = serializers.IntegerField(help_text=_("Of them, gathered at a public meeting."))
-    is_demo = serializers.BooleanField(help_text=_("True for counts of fictional demonstration proposals."))
+    is_demo = serializers.BooleanField(help_text=DEMO_HELP)  # the rows count demonstration proposals
 
     class Meta:
         model = Proposal  # what the rows count: the API's filters and page cache read it
