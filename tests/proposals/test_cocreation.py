@@ -239,3 +239,11 @@ def test_proposals_gathered_count_only_public_ones_for_the_public(client, cocrea
     response = client.get("/propuestas/reuniones/")
     assert [row.gathered for row in response.context["meetings"]] == [1]
     assert Proposal.objects.filter(meeting=cocreation["meeting"]).count() == 2
+
+
+def test_a_meeting_or_a_proposal_puts_its_plans_page_out_of_date(cocreation):
+    from quito_ga import page_versions
+
+    assert set(page_versions.names_for(cocreation["meeting"])) == {"proposals", "plan:plan-en-co-creacion"}
+    proposal = Proposal.objects.filter(meeting=cocreation["meeting"]).first()
+    assert "plan:plan-en-co-creacion" in page_versions.names_for(proposal)
