@@ -10,9 +10,9 @@ import pytest
 
 from commitments.models import Evidence
 from council.models import Session
-from proposals.models import PublicMeeting
 from opendata.datasets import DATASETS
 from opendata.spreadsheets import FORMULA_STARTS, PLAIN_NUMBER, neutralise
+from proposals.models import PublicMeeting
 from tests.council.factories import AgreementFactory, AttendanceFactory, CouncilMemberFactory, MilestoneReviewFactory
 from tests.factories import CommitmentFactory, MilestoneFactory, OrganizationFactory
 from tests.proposals.factories import ProposalFactory, ZonalAdministrationFactory
