@@ -9,6 +9,6 @@ def sync_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("proposals", "0009_public_meetings")]
+    dependencies = [("proposals", "0010_public_meetings")]
 
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

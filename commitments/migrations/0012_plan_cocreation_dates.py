@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0009_updated_at'),
+        ("commitments", "0011_updated_at_indexes"),
     ]
 
     operations = [

@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0010_plan_cocreation_dates'),
-        ('proposals', '0008_updated_at'),
+        ("commitments", "0012_plan_cocreation_dates"),
+        ("proposals", "0009_proposal_updated_at_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
