@@ -15,7 +15,8 @@ council. So the council says what to fetch, and the page's view asks this regist
   (`milestone.council_reviews_shown`) and shows nothing when no app registered it.
 
 Likewise `proposals/apps.py` registers, with `add_commitment_prefetch`, the citizen proposals that shaped the
-commitment (`commitment.proposals_shown`), and `council/apps.py`, with `add_commitment_list_annotation`, how many of
+commitment (`commitment.proposals_shown`) and, with `add_plan_section`, the plan page's co-creation (its calls,
+public meetings and proposals received); `council/apps.py`, with `add_commitment_list_annotation`, how many of
 each commitment's milestones the council verified (`commitment.council_verified_count` on the cards).
 """
 
@@ -87,3 +88,21 @@ def provide(name, function):
 
 def lookup(name):
     return _lookups.get(name)
+
+
+_plan_sections = {}
+
+
+def add_plan_section(name, template_name, context):
+    """Show `template_name` on the plan page, rendered with `section` = `context(plan, user)` (a dict).
+
+    `context` runs a fixed number of queries whatever the data size; its dict may say `has_records` (True when
+    the portal holds records to show). `proposals/apps.py` registers the plan's co-creation: its calls, public
+    meetings and the proposals received. Registering `name` again replaces the earlier one.
+    """
+    _plan_sections[name] = (template_name, context)
+
+
+def plan_sections(plan, user):
+    """(template name, its `section` context) of every registered plan-page section."""
+    return [(template_name, context(plan, user)) for template_name, context in _plan_sections.values()]

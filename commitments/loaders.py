@@ -323,6 +323,7 @@ def seed_demo(*, scale, password):
     organizations = ensure_demo_organizations()
     created = ensure_demo_commitments(DEMO_COMMITMENTS_PER_SCALE * scale, organizations, today)
     milestone_count, update_count = seed_roadmaps(Commitment.objects.filter(is_demo=True), today)
+    ensure_demo_plan_in_cocreation(today)
     accounts = ensure_demo_accounts(organizations, password)
     forget_demo_data_flag()
     return {
@@ -370,6 +371,53 @@ def demo_plan_numbered(number, today):
             **demo_plan_dates(today),
         },
     )
+    return plan
+
+
+# The next demo plan, being co-created on the day of seeding: its call, public meetings and proposals come from
+# proposals.loaders. Numbered apart from the plans the scaled commitments fill (90, 91, …).
+COCREATION_DEMO_PLAN_NUMBER = 900
+COCREATION_DEMO_PLAN_SLUG = "plan-demostracion-en-co-creacion"
+COCREATION_DAYS_BEFORE, COCREATION_DAYS_AFTER = 45, 45
+
+
+def ensure_demo_plan_in_cocreation(today):
+    """The fictional next plan, in co-creation from 45 days before today to 45 days after; its implementation
+    (its period, in whole years) starts the year after co-creation ends. Dated again at every seeding."""
+    starts = today - datetime.timedelta(days=COCREATION_DAYS_BEFORE)
+    ends = today + datetime.timedelta(days=COCREATION_DAYS_AFTER)
+    dates = {
+        "cocreation_starts_on": starts,
+        "cocreation_ends_on": ends,
+        "period": f"{ends.year + 1}-{ends.year + 2}",
+        "starts_on": datetime.date(ends.year + 1, 1, 1),
+        "ends_on": datetime.date(ends.year + 2, 12, 31),
+        "starts_on_precision": DatePrecision.YEAR,
+        "ends_on_precision": DatePrecision.YEAR,
+    }
+    plan, created = ActionPlan.objects.get_or_create(
+        number=COCREATION_DEMO_PLAN_NUMBER,
+        is_demo=True,
+        defaults={
+            **dates,
+            "title": "Próximo plan de demostración, en co-creación (ficticio)",
+            "title_en": "Next demonstration plan, being co-created (fictional)",
+            "slug": COCREATION_DEMO_PLAN_SLUG,
+            "summary": (
+                "Plan ficticio de la ciudad imaginaria de Villa Demostración, en co-creación: muestra cómo se "
+                "reciben propuestas y se registran reuniones públicas. Todo en él es inventado."
+            ),
+            "summary_en": (
+                "A fictional plan of the imaginary town of Villa Demostración, being co-created: it shows how "
+                "proposals are received and public meetings recorded. Everything in it is invented."
+            ),
+        },
+    )
+    if not created and any(getattr(plan, name) != value for name, value in dates.items()):
+        # Seeded on an earlier day: dated again (a new version in its history only when a date moves).
+        for name, value in dates.items():
+            setattr(plan, name, value)
+        plan.save()
     return plan
 
 

@@ -78,7 +78,16 @@ class PlanDetailView(AsOfMixin, DetailView):
             commitments = list(commitments)
             progress, by_commitment = asof.plan_on(self.object, on)
             as_of = {"date": on, "progress": progress, "rows": [(c, by_commitment[c.pk]) for c in commitments]}
-        return super().get_context_data(**kwargs, commitments=commitments, as_of=as_of, as_of_error=error)
+        # What other apps show on the plan page (the co-creation: calls, meetings, proposals): commitments/extensions.py
+        sections = extensions.plan_sections(self.object, self.request.user)
+        return super().get_context_data(
+            **kwargs,
+            commitments=commitments,
+            as_of=as_of,
+            as_of_error=error,
+            plan_sections=sections,
+            cocreation_records=any(section.get("has_records") for _template, section in sections),
+        )
 
 
 class CommitmentListView(ListView):

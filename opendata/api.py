@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import pagination, routers, viewsets
+from rest_framework import mixins, pagination, routers, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -128,33 +128,39 @@ def as_of_retrieve(build):
     return retrieve
 
 
+class ListOnlyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    pass
+
+
 def viewset_for(dataset):
     """A read-only viewset answering with the dataset's serializer, filters and public queryset."""
 
     def get_queryset(self):
         return dataset.queryset()
 
-    documented = extend_schema_view(
-        list=extend_schema(responses={200: dataset.serializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND}),
-        retrieve=extend_schema(
+    actions = {"list": extend_schema(responses={200: dataset.serializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND})}
+    if dataset.lookup_field:
+        actions["retrieve"] = extend_schema(
             responses={200: dataset.serializer, 400: BAD_FILTER, 404: NOT_FOUND},
             parameters=[AS_OF_PARAMETER] if dataset.slug in AS_OF else None,
-        ),
-    )
+        )
+    documented = extend_schema_view(**actions)
     extra = {}
     if dataset.slug in AS_OF:
         extra = {"retrieve": as_of_retrieve(AS_OF[dataset.slug]), "detail_query_parameters": {asof.PARAMETER}}
+    # A table of counts has no records of its own: listed only.
+    base = viewsets.ReadOnlyModelViewSet if dataset.lookup_field else ListOnlyViewSet
     return documented(
         type(
-            f"{dataset.serializer.Meta.model.__name__}ViewSet",
-            (viewsets.ReadOnlyModelViewSet,),
+            f"{dataset.serializer.__name__.removesuffix('Serializer')}ViewSet",
+            (base,),
             {
                 "__doc__": str(dataset.description),
                 "queryset": dataset.queryset().model.objects.none(),
                 "get_queryset": get_queryset,
                 "serializer_class": dataset.serializer,
                 "pagination_class": Pagination,
-                "lookup_field": dataset.lookup_field,
+                "lookup_field": dataset.lookup_field or "pk",
                 "filter_backends": [StrictFilterBackend],
                 "filterset_fields": dataset.filterset_fields,
                 # What the page cache keys its answers on (quito_ga/page_versions.py): every field of the rows

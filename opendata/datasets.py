@@ -17,7 +17,7 @@ from rest_framework import serializers as drf
 
 from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, ProgressUpdate
 from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
-from opendata import serializers
+from opendata import participation, serializers
 from opendata.spreadsheets import SafeWriter
 from proposals.models import Proposal
 
@@ -62,7 +62,8 @@ class Dataset:
     # (model label, field) whose changes change this dataset's rows (a plan's progress is its commitments').
     updated_field: str | None = "updated_at"
     changes_with: tuple = ()
-    lookup_field: str = "pk"
+    # None: a table of counts, listed but without records of their own (no detail address in the API).
+    lookup_field: str | None = "pk"
     filterset_fields: dict = field(default_factory=dict)
 
     def columns(self):
@@ -365,6 +366,33 @@ DATASETS += [
             "call__id": ["exact"],
             "is_demo": ["exact"],
         },
+    ),
+]
+DATASETS += [
+    Dataset(
+        "reuniones-publicas",
+        "publicmeeting",
+        _("Public meetings"),
+        _(
+            "The public co-creation meetings recorded on the portal: zonal administration, date, place, format and "
+            "participants as aggregate counts (by gender and age range where recorded), never who took part."
+        ),
+        participation.PublicMeetingSerializer,
+        participation.meetings,
+        filterset_fields={"plan__slug": ["exact"], "zone__slug": ["exact"], "format": ["exact"], "is_demo": ["exact"]},
+    ),
+    Dataset(
+        "propuestas-por-territorio",
+        "territorialcount",
+        _("Proposals by territory"),
+        _(
+            "Public citizen proposals counted per plan, zonal administration and parish, and how many of them were "
+            "gathered at public meetings; raw counts, as no source gives a population to divide by."
+        ),
+        participation.TerritorialCountSerializer,
+        participation.territorial_counts,
+        lookup_field=None,
+        filterset_fields={"call__plan__slug": ["exact"], "zone__slug": ["exact"], "is_demo": ["exact"]},
     ),
 ]
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}

@@ -108,12 +108,21 @@ class ActionPlanSerializer(serializers.ModelSerializer):
         help_text=_("Mean progress of its commitments with data, in %; null when none has any."),
     )
     source = SourceField()
+    phase = KnownStatusField(
+        read_only=True,
+        allow_null=True,
+        help_text=status_help(
+            ActionPlan.Phase, _("Derived from the co-creation dates, the period and today; null without them."),
+            exclude=("no_data",),
+        ),
+    )  # fmt: skip
 
     class Meta:
         model = ActionPlan
         fields = [
             "slug", "url", "page", "number", "title", "title_en", "period", "submitted_on", "status",
-            "is_current", "progress", "summary", "summary_en", "source", "is_demo",
+            "is_current", "progress", "summary", "summary_en", "source", "phase", "cocreation_starts_on",
+            "cocreation_ends_on", "public_meetings", "consultation_workshops", "is_demo",
         ]  # fmt: skip
         extra_kwargs = help_texts(
             slug=_("Stable identifier of the plan."),
@@ -126,6 +135,10 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             is_current=_("True for the plan in force."),
             summary=_("Summary, in Spanish."),
             summary_en=_("Summary in English."),
+            cocreation_starts_on=_("First day of the plan's co-creation; null when no source gives it."),
+            cocreation_ends_on=_("Last day of the plan's co-creation; null when no source gives it."),
+            public_meetings=_("Public co-creation meetings held, as the sources report them; null when unknown."),
+            consultation_workshops=_("Citizen consultation workshops held, as the sources report; null when unknown."),
             is_demo=DEMO_HELP,
         )
 

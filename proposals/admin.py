@@ -21,6 +21,7 @@ from proposals.models import (
     Proposal,
     ProposalQueue,
     ProposerContact,
+    PublicMeeting,
     StatusEvent,
     ZonalAdministration,
     can_moderate,
@@ -72,6 +73,61 @@ class CallAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(PublicMeeting)
+class PublicMeetingAdmin(HistoryAdmin):
+    """The coordination records the public meetings; moderators read them to link the proposals gathered there."""
+
+    list_display = ["held_on", "plan", "zone", "parish", "place", "format", "participants", "is_demo"]
+    list_filter = ["plan", "zone", "format", "is_demo"]
+    list_select_related = ["plan", "zone", "parish"]
+    search_fields = ["place", "summary"]
+    date_hierarchy = "held_on"
+    readonly_fields = ["proposals_gathered"]
+    fieldsets = [
+        (None, {"fields": ["plan", "call", "zone", "parish", "held_on", "place", "format", "is_demo"]}),
+        (
+            _("Participants (counts only, never names)"),
+            {
+                "fields": [
+                    "participants",
+                    ("participants_women", "participants_men", "participants_other_gender"),
+                    (
+                        "participants_under_18",
+                        "participants_18_29",
+                        "participants_30_44",
+                        "participants_45_64",
+                        "participants_65_plus",
+                    ),
+                ],
+                "description": _(
+                    "Leave a group empty when it was not recorded; the groups of a breakdown may not add up to more "
+                    "than the participants."
+                ),
+            },
+        ),
+        (_("Summary"), {"fields": ["summary", "summary_en"]}),
+        (_("Proposals gathered"), {"fields": ["proposals_gathered"]}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "call":
+            kwargs["queryset"] = Call.objects.visible_to(request.user).select_related("plan")
+        kwargs.setdefault("widget", DirectSelect)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        kwargs.setdefault("widget", DirectSelect)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("proposals gathered"))
+    def proposals_gathered(self, obj):
+        if obj is None or obj.pk is None:
+            return _("None yet: moderators link each proposal entered from this meeting's forms.")
+        # What the public sees of them: the hidden ones are for moderators, in the proposals' own list.
+        proposals = Proposal.objects.visible_to(None).filter(meeting=obj).order_by("created_at", "pk")
+        return format_html_join(mark_safe("<br>"), "{} · {}", ((p.code, p.title) for p in proposals)) or _("None yet")
 
 
 class ProposerContactInline(admin.StackedInline):
@@ -155,7 +211,9 @@ class ModerationForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
-        fields = ["call", "title", "problem", "solution", "topic", "zone", "parish", "commitments", "duplicate_of"]
+        fields = [
+            "call", "meeting", "title", "problem", "solution", "topic", "zone", "parish", "commitments", "duplicate_of",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,7 +279,7 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
     readonly_fields = ["code", "status", "created_at", "closed_at", "responded_at", "entered_by_staff"]
     inlines = [ProposerContactInline, StatusEventInline]
     fieldsets = [
-        (None, {"fields": ["code", "call", "status", "created_at", "closed_at", "entered_by_staff"]}),
+        (None, {"fields": ["code", "call", "meeting", "status", "created_at", "closed_at", "entered_by_staff"]}),
         (_("The proposal"), {"fields": ["title", "problem", "solution", "topic", "zone", "parish"]}),
         (
             _("Moderation"),
@@ -263,6 +321,8 @@ class ProposalAdmin(VersionedAdmin, HistoryAdmin):
         return [url, *super().get_urls()]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "meeting":  # each option names its zone
+            kwargs["queryset"] = PublicMeeting.objects.visible_to(request.user).select_related("zone")
         # The call, zone and parish lists (65 parishes) written directly, not one template per option.
         if db_field.name not in self.get_autocomplete_fields(request):
             kwargs.setdefault("widget", DirectSelect)

@@ -13,6 +13,7 @@ class ProposalsConfig(AppConfig):
         from django.db.models import Prefetch
 
         from commitments import extensions
+        from proposals import cocreation
         from proposals.models import Proposal, normalize_code
 
         # The commitment page lists the public proposals that shaped it (`commitment.proposals_shown` in
@@ -33,3 +34,5 @@ class ProposalsConfig(AppConfig):
         extensions.provide(
             extensions.PROPOSALS_BY_CODE, lambda codes, user: Proposal.objects.visible_to(user).by_codes(codes)
         )
+        # The plan page shows its co-creation: calls, public meetings, proposals received (commitments/extensions.py).
+        extensions.add_plan_section("cocreation", "proposals/plan_cocreation.html", cocreation.plan_section)

@@ -22,6 +22,7 @@ from proposals.models import (
     Parish,
     Proposal,
     ProposerContact,
+    PublicMeeting,
     StatusEvent,
     ZonalAdministration,
     format_code,
@@ -30,6 +31,18 @@ from proposals.models import (
 SEED = 20230214
 PERMANENT_CALL_TITLE = "Buzón permanente de propuestas ciudadanas (demostración)"
 CO_CREATION_CALL_TITLE = "Co-creación del plan de demostración (demostración)"
+NEXT_PLAN_CALL_TITLE = "Co-creación del próximo plan de demostración (demostración)"
+# Fictional public meetings of the demo plan in co-creation: (days before seeding, zone order, format, place,
+# participants, women, men, under 18, 18-29, 30-44, 45-64, 65+); the proposals gathered at each follow.
+DEMO_MEETINGS = [
+    (40, 1, "in_person", "Casa barrial ficticia del Norte (demostración)", 42, 23, 19, 3, 10, 14, 11, 4),
+    (33, 3, "in_person", "Coliseo barrial ficticio del Sur (demostración)", 57, 30, 25, 6, 12, 18, 15, 6),
+    (26, 7, "online", "Sala virtual zonal (demostración)", 18, 10, 8, None, None, None, None, None),
+    (19, 5, "in_person", "Escuela ficticia de La Delicia (demostración)", 35, None, None, None, None, None, None, None),
+    (12, 8, "in_person", "Junta parroquial ficticia de Los Chillos (demostración)", None, None, None, None, None, None,
+     None, None),
+]  # fmt: skip
+PROPOSALS_PER_DEMO_MEETING = 3
 # The demo accounts' addresses are in a reserved domain: no real account can have one, so purging them is safe.
 DEMO_EMAIL_DOMAIN = "example.org"
 MODERATOR_USERNAME = "moderador"
@@ -227,6 +240,72 @@ def _calls(now):
     return co_creation, permanent
 
 
+def _next_plan_call():
+    """The open call of the demo plan in co-creation (commitments.loaders), dated like its co-creation."""
+    plan = ActionPlan.objects.filter(is_demo=True, cocreation_starts_on__isnull=False).order_by("-number").first()
+    if plan is None:
+        return None
+    zone = timezone.get_current_timezone()
+    call, _created = Call.objects.update_or_create(
+        title=NEXT_PLAN_CALL_TITLE,
+        is_demo=True,
+        defaults={
+            "title_en": "Co-creation of the next demonstration plan (demonstration)",
+            "plan": plan,
+            "description": "Convocatoria ficticia abierta: muestra la co-creación de un plan con reuniones públicas.",
+            "opens_at": datetime.datetime.combine(plan.cocreation_starts_on, datetime.time(8), zone),
+            "closes_at": datetime.datetime.combine(plan.cocreation_ends_on, datetime.time(23, 59), zone),
+        },
+    )
+    return call
+
+
+def _demo_meetings(rng, call, moderator, now):
+    """Record the demo's public meetings once, with the proposals staff entered from their paper forms."""
+    if call is None or PublicMeeting.objects.filter(is_demo=True).exists():
+        return 0
+    zones = {zone.order: zone for zone in ZonalAdministration.objects.all()}
+    codes = _new_codes(rng, len(DEMO_MEETINGS) * PROPOSALS_PER_DEMO_MEETING)
+    proposals = []
+    for days, order, kind, place, total, women, men, *ages in DEMO_MEETINGS:
+        zone = zones.get(order) or next(iter(zones.values()))
+        meeting = PublicMeeting.objects.create(
+            plan=call.plan, call=call, zone=zone, held_on=timezone.localdate(now) - datetime.timedelta(days=days),
+            place=place, format=kind, participants=total, participants_women=women, participants_men=men,
+            participants_under_18=ages[0], participants_18_29=ages[1], participants_30_44=ages[2],
+            participants_45_64=ages[3], participants_65_plus=ages[4], is_demo=True,
+            summary="Reunión ficticia de demostración: las personas asistentes debatieron problemas del barrio y "
+            "llenaron formularios de propuesta en papel.",
+            summary_en="A fictional demonstration meeting: those present discussed their neighbourhood's problems "
+            "and filled in paper proposal forms.",
+        )  # fmt: skip
+        for _index in range(PROPOSALS_PER_DEMO_MEETING):
+            proposal = _proposal(rng, codes.pop(), call, [zone], {zone.pk: []}, now)
+            proposal.meeting, proposal.entered_by_staff = meeting, True
+            proposal.created_at = datetime.datetime.combine(meeting.held_on, datetime.time(18), now.tzinfo)
+            proposal.status, proposal.response, proposal.responded_at, proposal.closed_at = (
+                Proposal.Status.UNDER_REVIEW if days > 14 else Proposal.Status.RECEIVED,
+                "",
+                None,
+                None,
+            )
+            proposals.append(proposal)
+    Proposal.objects.bulk_create(proposals)
+    StatusEvent.objects.bulk_create([event for proposal in proposals for event in _events(proposal, moderator)])
+    first_number = (ProposerContact.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    ProposerContact.objects.bulk_create(
+        ProposerContact(
+            proposal=proposal,
+            name=f"Persona ficticia {first_number + index}",
+            email=f"demo{first_number + index}@{DEMO_EMAIL_DOMAIN}",
+            consent_version=CONSENT_VERSION,
+            consented_at=proposal.created_at,
+        )
+        for index, proposal in enumerate(proposals)
+    )
+    return len(DEMO_MEETINGS)
+
+
 def _moderator(password):
     # The groups come from a migration; make sure they are there even after a test database flush.
     ensure_role_groups(apps, "proposals", ROLE_PERMISSIONS)
@@ -316,12 +395,18 @@ def seed_demo(*, scale, password, data, parishes):
     co_creation, permanent = _calls(now)
     if not ZonalAdministration.objects.exists():
         load_plan_facts(data, parishes)
+    _demo_meetings(random.Random(SEED - 1), _next_plan_call(), moderator, now)
     existing = Proposal.objects.filter(is_demo=True).count()
     wanted = 1000 * scale
     if existing < wanted:
         _create_proposals(random.Random(SEED + existing), wanted - existing, [co_creation, permanent], moderator, now)
     total = Proposal.objects.filter(is_demo=True).count()
-    return {"summary": f"{total} fictional proposals in 2 demonstration calls", "accounts": [MODERATOR_USERNAME]}
+    calls = Call.objects.filter(is_demo=True).count()
+    meetings = PublicMeeting.objects.filter(is_demo=True).count()
+    return {
+        "summary": f"{total} fictional proposals in {calls} demonstration calls, {meetings} fictional public meetings",
+        "accounts": [MODERATOR_USERNAME],
+    }
 
 
 def demo_proposals_for_agenda(count=100):
@@ -336,6 +421,8 @@ def demo_touches_real_rows():
         demo.filter(commitments__is_demo=False).exists()
         or demo.filter(call__is_demo=False).exists()
         or Call.objects.filter(is_demo=True, plan__is_demo=False).exists()
+        or PublicMeeting.objects.filter(is_demo=True, plan__is_demo=False).exists()
+        or demo.filter(meeting__is_demo=False).exists()
     )
 
 
@@ -416,10 +503,12 @@ def purge_demo():
     demo.filter(duplicate_of__isnull=False).update(duplicate_of=None, updated_at=timezone.now())
     proposals = raw_delete(demo)
     raw_delete(Proposal.history.filter(is_demo=True))
+    meetings = raw_delete(PublicMeeting.objects.filter(is_demo=True))
+    raw_delete(PublicMeeting.history.filter(is_demo=True))
     calls = Call.objects.filter(is_demo=True).delete()[1].get(Call._meta.label, 0)
     users = get_user_model().objects.filter(username=MODERATOR_USERNAME, email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
     accounts = users.delete()[1].get(get_user_model()._meta.label, 0)
     return (
         f"{proposals} demonstration proposals with {contacts} proposers' contact data, "
-        f"{calls} calls and {accounts} account deleted"
+        f"{meetings} public meetings, {calls} calls and {accounts} account deleted"
     )

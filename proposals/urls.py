@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proposals import feeds, views
+from proposals import cocreation, feeds, territory, views
 
 app_name = "proposals"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("seguimiento/", views.proposal_track, name="proposal-track"),
     path("respuestas.atom", feeds.ProposalAnswersFeed(), name="answers-feed"),
     path("respuestas/archivo/<int:page>.atom", feeds.ProposalAnswersFeed(), name="answers-feed-archive"),
+    path("reuniones/", cocreation.meeting_list, name="meeting-list"),
+    path("reuniones/<int:pk>/", cocreation.meeting_detail, name="meeting-detail"),
+    path("territorio/", territory.territory, name="territory"),
     path("borrar-datos/<str:token>/", views.proposal_erasure, name="proposal-erasure"),
     path("<str:code>/", views.proposal_detail, name="proposal-detail"),
 ]

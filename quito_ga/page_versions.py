@@ -216,7 +216,10 @@ def _proposal_changed(proposal):
     Session = apps.get_model("council", "Session")
     # Session pages name the proposals their agenda took up, with their titles (hidden ones are left out).
     discussed = Session.objects.filter(agenda_items__proposal_references__code=proposal.code)
-    return ["proposals", f"proposal:{proposal.code}", *_sessions(discussed)]
+    # The plan page counts the proposals received through its calls.
+    ActionPlan = apps.get_model("commitments", "ActionPlan")
+    plans = ActionPlan.objects.filter(calls=proposal.call_id).values_list("slug", flat=True)
+    return ["proposals", f"proposal:{proposal.code}", *_sessions(discussed), *(f"plan:{slug}" for slug in plans)]
 
 
 def _reference_changed(reference):
@@ -224,6 +227,11 @@ def _reference_changed(reference):
     Session = apps.get_model("council", "Session")
     return ["council", *_sessions(Session.objects.filter(agenda_items=reference.agenda_item_id)),
             f"proposal:{reference.code}"]  # fmt: skip
+
+
+def _meeting_changed(meeting):
+    """The meeting lists and pages, the territorial view (all under "proposals") and its plan's page."""
+    return ["proposals", *_plan(meeting.plan_id)]
 
 
 def _event_changed(event):
@@ -257,6 +265,7 @@ BUMPS = {
     "council.quorumrule": _vocabulary("council"),  # session pages state the rule they apply
     "proposals.proposal": _proposal_changed,
     "proposals.statusevent": _event_changed,
+    "proposals.publicmeeting": _meeting_changed,
     "proposals.call": _vocabulary("proposals"),
     "proposals.zonaladministration": _vocabulary("proposals"),
     "proposals.parish": _vocabulary("proposals"),

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from commitments.models import ActionPlan, Commitment, Organization
 from council.models import Session
-from proposals.models import Proposal
+from proposals.models import Proposal, PublicMeeting
 
 
 def only_demo(queryset):
@@ -42,6 +42,8 @@ class StaticPagesSitemap(PortalSitemap):
         "proposals:proposal-list",
         "proposals:proposal-create",
         "proposals:proposal-track",
+        "proposals:meeting-list",
+        "proposals:territory",
         "opendata:dataset-list",
         "opendata:api-documentation",
         "accessibility",
@@ -52,6 +54,7 @@ class StaticPagesSitemap(PortalSitemap):
         "commitments:commitment-list": lambda: Commitment.objects.visible_to(None),
         "council:session-list": lambda: Session.objects.visible_to(None),
         "proposals:proposal-list": lambda: Proposal.objects.visible_to(None),
+        "proposals:meeting-list": lambda: PublicMeeting.objects.visible_to(None),
     }
 
     def items(self):

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
 from opendata import views as opendata_views
+from proposals import cocreation, territory
 from proposals import register as proposal_register
 from quito_ga import views
 from quito_ga.sitemaps import SITEMAPS
@@ -40,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("consejo/", include("council.urls")),
     path("propuestas/", include("proposals.urls")),
     path("planes/<slug:slug>/respuestas/", proposal_register.plan_responses, name="plan-responses"),
+    path("planes/<slug:slug>/reuniones/", cocreation.meeting_list, name="plan-meetings"),
+    path("planes/<slug:slug>/territorio/", territory.territory, name="plan-territory"),
     path("planes/<slug:slug>/respuestas.csv", opendata_views.plan_responses_csv, name="plan-responses-csv"),
     # The address the plan published for its proposals tool (plan.online_spaces.citizen_proposals_tool).
     path(

@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
@@ -120,6 +121,18 @@ class ActionPlanQuerySet(PublicQuerySet):
 
 
 class ActionPlan(Bilingual):
+    class Phase(models.TextChoices):
+        COCREATION = "cocreation", _("Co-creation")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        CLOSED = "closed", _("Closed")
+        NO_DATA = "no_data", _("No data")
+
+        @property
+        def tone(self):
+            return {"cocreation": "info", "implementation": "info", "closed": "neutral", "no_data": "neutral"}[
+                self.value
+            ]
+
     class Status(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
         IMPLEMENTATION = "implementation", _("In progress")
@@ -181,6 +194,9 @@ class ActionPlan(Bilingual):
     progress_total = models.DecimalField(max_digits=9, decimal_places=1, null=True, default=None, editable=False)
 
     FIGURE_FIELDS = ["commitment_count", "documented_count", "known_progress_count", "progress_total"]
+    # The co-creation phase; null while no source gives it. Implementation is the plan's period (starts_on, ends_on).
+    cocreation_starts_on = models.DateField(_("co-creation starts on"), null=True, blank=True)
+    cocreation_ends_on = models.DateField(_("co-creation ends on"), null=True, blank=True)
 
     # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
@@ -195,6 +211,12 @@ class ActionPlan(Bilingual):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="plan_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(cocreation_ends_on__isnull=True)
+                | Q(cocreation_starts_on__isnull=True)
+                | Q(cocreation_ends_on__gte=F("cocreation_starts_on")),
+                name="plan_cocreation_ends_after_start",
             ),
         ]
 
@@ -226,6 +248,42 @@ class ActionPlan(Bilingual):
 
     def get_status_display(self):
         return self.Status(self.status).label
+
+    def phase_on(self, on=None):
+        """Co-creation, implementation (the plan's period) or closed on the day `on`; no data when no date says."""
+        on = on or today()
+        starts, ends = self.cocreation_starts_on, self.cocreation_ends_on
+        if starts is not None and ends is not None and starts <= on <= ends:
+            return self.Phase.COCREATION
+        if self.is_current(on):
+            return self.Phase.IMPLEMENTATION
+        if self.ends_on is not None and self.ends_on < on:
+            return self.Phase.CLOSED
+        return self.Phase.NO_DATA
+
+    @property
+    def phase(self):
+        """Derived from the sourced dates and today, never stored."""
+        return self.phase_on()
+
+    def get_phase_display(self):
+        return self.phase.label
+
+    def has_cocreation_facts(self):
+        """Whether the sources say anything about how the plan was co-created."""
+        sourced = (self.public_meetings, self.consultation_workshops)
+        return any(value is not None for value in sourced) or bool(self.co_creation or self.co_creation_en)
+
+    def clean(self):
+        starts, ends = self.cocreation_starts_on, self.cocreation_ends_on
+        if starts is not None and ends is not None and ends < starts:
+            raise ValidationError(
+                {
+                    "cocreation_ends_on": ValidationError(
+                        _("Co-creation must end on or after the day it starts."), code="cocreation_ends_before_start"
+                    )
+                }
+            )
 
     @property
     def progress(self):

@@ -4,6 +4,7 @@
 - `places`: zonal administrations and parishes.
 - `calls`: calls for proposals.
 - `proposals`: proposals, the moderation queue, status events and the moderation role table.
+- `meetings`: public co-creation meetings and their aggregate participation.
 - `contacts`: proposers' contact data and consent.
 """
 
@@ -25,6 +26,7 @@ from proposals.models.contacts import (
     contact_erased,
     personal_data_purged,
 )
+from proposals.models.meetings import PublicMeeting, PublicMeetingQuerySet
 from proposals.models.places import Parish, ZonalAdministration
 from proposals.models.proposals import (
     MODERATION_GROUP,
@@ -52,6 +54,8 @@ __all__ = [
     "ProposalQueue",
     "ProposerContact",
     "ProposerContactQuerySet",
+    "PublicMeeting",
+    "PublicMeetingQuerySet",
     "StatusEvent",
     "ZonalAdministration",
     "can_moderate",

@@ -15,6 +15,7 @@ from commitments.search import build_search_text, text_search
 from commitments.versioning import Versioned
 from proposals.models.calls import Call
 from proposals.models.codes import new_tracking_code
+from proposals.models.meetings import PublicMeeting
 from proposals.models.places import Parish, ZonalAdministration
 
 MODERATION_GROUP = "Moderación de propuestas"
@@ -31,11 +32,12 @@ ROLE_PERMISSIONS = {
         "change_zonaladministration",
         *[f"{action}_parish" for action in ("view", "add", "change")],
         "commitments.view_commitment",
+        "view_publicmeeting",
     ],
     # The plan's coordination reads proposals, never their proposers' data.
     "Coordinación del plan": [
         "view_proposal", "view_proposalqueue", "view_statusevent", "view_call", "view_zonaladministration",
-        "view_parish",
+        "view_parish", *[f"{action}_publicmeeting" for action in ("view", "add", "change", "delete")],
     ],
 }  # fmt: skip
 
@@ -147,6 +149,15 @@ class Proposal(Versioned):
     is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
     hidden_reason = models.CharField(_("public reason for hiding"), max_length=300, blank=True)
     entered_by_staff = models.BooleanField(_("entered by staff for a citizen"), default=False)
+    meeting = models.ForeignKey(
+        PublicMeeting,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("public meeting"),
+        help_text=_("The public meeting where it was gathered, for a proposal entered from a paper form."),
+    )
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     # Lower-case copy of title, problem and solution, also without accents, kept by save(): the search runs on it.
@@ -204,6 +215,14 @@ class Proposal(Versioned):
         return reverse("proposals:proposal-detail", kwargs={"code": self.code})
 
     def clean(self):
+        if self.meeting_id and self.call_id and self.meeting.plan_id != self.call.plan_id:
+            raise ValidationError(
+                {
+                    "meeting": ValidationError(
+                        _("The meeting served another plan than this proposal's call."), code="meeting_of_another_plan"
+                    )
+                }
+            )
         # An unconfirmed assignment in our data must not overrule what the citizen says about their own parish.
         if self.parish_id and self.zone_id and self.parish.has_confirmed_zone() and self.parish.zone_id != self.zone_id:
             raise ValidationError(

@@ -93,11 +93,15 @@ def test_seed_demo_builds_a_fictional_world_beside_the_real_plan(data):
     # The real rows are untouched: ECQTO0002-0004 stay undocumented real commitments, with no roadmap.
     assert Commitment.objects.filter(code__in=["ECQTO0002", "ECQTO0003", "ECQTO0004"], is_demo=False).count() == 3
     assert Commitment.objects.filter(is_demo=False).count() == 9
-    plan = ActionPlan.objects.get(is_demo=True)
+    plan = ActionPlan.objects.get(is_demo=True, cocreation_starts_on__isnull=True)
     assert (plan.number, plan.slug) == (90, "plan-demostracion-90")
     assert plan.title.startswith("Plan de demostración") and "ficticio" in plan.summary
     assert "fictional" in plan.summary_en
     assert set(demo.values_list("plan", flat=True)) == {plan.pk}
+    # The next demo plan is being co-created today, its implementation to come.
+    next_plan = ActionPlan.objects.get(is_demo=True, number=900)
+    assert next_plan.phase == ActionPlan.Phase.COCREATION and "ficticio" in next_plan.title
+    assert next_plan.starts_on > next_plan.cocreation_ends_on
     organizations = Organization.objects.filter(is_demo=True)
     assert sorted(organizations.values_list("acronym", flat=True)) == [
         "DEMO-OCE", "DEMO-SIVD", "DEMO-SPCVD", "DEMO-SPVD", "DEMO-UFVD",
@@ -140,7 +144,7 @@ def test_demo_dates_are_around_the_day_of_seeding_and_nothing_reported_lies_ahea
     assert not ProgressUpdate.objects.filter(reported_on__gt=today).exists()
     assert not Evidence.objects.filter(dated_on__gt=today).exists()
     assert demo_milestones.filter(due_on__gt=today).exists()  # planned dates may lie ahead
-    plan = ActionPlan.objects.get(is_demo=True)
+    plan = ActionPlan.objects.get(is_demo=True, number=90)
     first_year, last_year = (int(year) for year in plan.period.split("-"))
     assert first_year < today.year < last_year + 1 and plan.status == ActionPlan.Status.IMPLEMENTATION
     for commitment in Commitment.objects.filter(is_demo=True):
@@ -184,12 +188,13 @@ def test_seed_demo_scales_up_in_demo_plans_of_fifty_commitments(data):
     seed_demo(scale=3, password="demo-test-password")
     assert Commitment.objects.count() == 9 + 15
     assert Milestone.objects.count() == 150
-    assert ActionPlan.objects.filter(is_demo=True).count() == 1
+    assert ActionPlan.objects.filter(is_demo=True).count() == 2  # and the next plan, in co-creation
     seed_demo(scale=11, password="demo-test-password")
     assert Commitment.objects.filter(is_demo=True).count() == 55
     assert list(ActionPlan.objects.filter(is_demo=True).order_by("number").values_list("number", "slug")) == [
         (90, "plan-demostracion-90"),
         (91, "plan-demostracion-91"),
+        (900, "plan-demostracion-en-co-creacion"),
     ]
     assert Commitment.objects.get(code="DEMOQ0051").plan.number == 91
 
@@ -291,6 +296,7 @@ def test_every_field_of_every_real_row_is_the_data_files_or_unknown(data):
         "ends_on": datetime.date(2021, 12, 31), "ends_on_precision": "year", "submitted_on": None,
         "summary": FIRST_PLAN_SUMMARY[0], "summary_en": FIRST_PLAN_SUMMARY[1], "ogp_local_member_since": None,
         "public_meetings": None, "consultation_workshops": None, "co_creation": "", "co_creation_en": "",
+        "cocreation_starts_on": None, "cocreation_ends_on": None,
         "proposal_form": "", "proposal_form_en": "", "legal_basis": "", "legal_basis_en": "", "monitoring": "",
         "monitoring_en": "", "online_spaces": {}, "progress_page": "", "translated_fields": ["title_en"],
         "sources": "\n".join(previous["sources"]), "is_demo": False, "lead_institutions": [], **plan_figures(1),
@@ -313,6 +319,7 @@ def test_every_field_of_every_real_row_is_the_data_files_or_unknown(data):
         "translated_fields": ["co_creation", "proposal_form_en", "legal_basis_en", "monitoring"],
         "sources": "\n".join(facts["sources"]), "is_demo": False,
         "lead_institutions": sorted(facts["lead_institutions"]), **plan_figures(2),
+        "cocreation_starts_on": None, "cocreation_ends_on": None,  # the data gives no date of the co-creation
     }  # fmt: skip
     blank_texts = {"status_quo": "", "status_quo_en": "", "action": "", "action_en": ""}
     for item in previous["known_commitments"]:

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 QUERY_BUDGET = {
     "/": 4,  # + whether a call for proposals is open (“Send your proposal”)
     "/planes/": 1,
-    "/planes/segundo-plan-2022-2023/": 4,  # + the lead institutions, + whether a call is open
-    "/planes/plan-demostracion-90/": 4,
+    # + the lead institutions, + whether a call is open, + the co-creation section (calls, meetings, proposals)
+    "/planes/segundo-plan-2022-2023/": 7,
+    "/planes/plan-demostracion-90/": 7,
+    "/planes/plan-demostracion-en-co-creacion/": 8,  # in co-creation: + its latest public meetings
     "/compromisos/": 5,
     "/compromisos/?q=participación&plan=segundo-plan-2022-2023&lead=sgctypc&value=civic_participation&status=delayed": (
         7

@@ -1,6 +1,7 @@
 """No cell of any CSV the portal writes can run as a spreadsheet formula; numbers stay numbers."""
 
 import csv
+import datetime
 import io
 import zipfile
 from decimal import Decimal
@@ -11,9 +12,10 @@ from commitments.models import Evidence
 from council.models import Session
 from opendata.datasets import DATASETS
 from opendata.spreadsheets import FORMULA_STARTS, PLAIN_NUMBER, neutralise
+from proposals.models import PublicMeeting
 from tests.council.factories import AgreementFactory, AttendanceFactory, CouncilMemberFactory, MilestoneReviewFactory
 from tests.factories import CommitmentFactory, MilestoneFactory, OrganizationFactory
-from tests.proposals.factories import ProposalFactory
+from tests.proposals.factories import ProposalFactory, ZonalAdministrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,11 @@ def hostile_world():
     AttendanceFactory(session=review.session, member=member)
     AgreementFactory(session=review.session, text=DDE)
     Session.objects.filter(pk=review.session.pk).update(place="\rx")
-    ProposalFactory(title=HYPERLINK, problem=DDE, solution="+1", response="@SUM(1+1)*cmd|' /C calc'!A0")
+    zone = ZonalAdministrationFactory(name="@SUM(1+1)*cmd|' /C calc'!A0", slug="zona-hostil")
+    ProposalFactory(title=HYPERLINK, problem=DDE, solution="+1", response="@SUM(1+1)*cmd|' /C calc'!A0", zone=zone)
+    PublicMeeting.objects.create(
+        plan=commitment.plan, zone=zone, held_on=datetime.date(2026, 11, 20), place=HYPERLINK, summary=DDE
+    )
     return commitment.plan
 
 

@@ -34,7 +34,7 @@ def seeded():
 
 def test_demo_calls_belong_to_demo_plans_only(seeded):
     calls = Call.objects.filter(is_demo=True)
-    assert calls.count() == 2
+    assert calls.count() == 3  # a co-creation, the permanent mailbox, the open call of the plan in co-creation
     assert not calls.filter(plan__is_demo=False).exists()
     assert not ActionPlan.objects.filter(is_demo=False, calls__isnull=False).exists()
 

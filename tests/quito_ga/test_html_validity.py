@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from commitments.models import ActionPlan, Commitment
 from council.models import ProposalReference, Session
-from proposals.models import Call, Proposal
+from proposals.models import Call, Proposal, PublicMeeting
 from subscriptions.delivery import confirm_token, manage_token, unsubscribe_token
 from tests.subscriptions.factories import follow
 
@@ -61,6 +61,15 @@ def _page_paths():
         "/propuestas/nueva/",
         "/propuestas/seguimiento/",
         "/propuestas/seguimiento/?code=QGA-0000-0000",
+        # Co-creation: the demo plan in co-creation, the meetings, a meeting, the territorial view.
+        "/planes/plan-demostracion-en-co-creacion/",
+        "/planes/plan-demostracion-en-co-creacion/reuniones/",
+        "/planes/segundo-plan-2022-2023/",  # the sourced co-creation totals, without meeting rows
+        "/planes/segundo-plan-2022-2023/reuniones/",
+        "/propuestas/reuniones/",
+        PublicMeeting.objects.order_by("pk").first().get_absolute_url(),
+        "/propuestas/territorio/",
+        "/planes/plan-demostracion-en-co-creacion/territorio/",
         "/datos/",
         "/datos/api/",
         "/glosario/",

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["coordinador", "editor", "editor2", "secretaria", "consejero", "moderador"]
 COMMITMENTS = {"actionplan", "commitment", "evidence", "milestone", "organization", "progressupdate", "staffprofile"}
 COUNCIL = {"agreement", "councilmember", "milestonereview", "minutes", "session"}
-PROPOSALS = {"call", "parish", "proposal", "proposalqueue", "zonaladministration", "proposercontact"}
+PROPOSALS = {"call", "parish", "proposal", "proposalqueue", "zonaladministration", "proposercontact", "publicmeeting"}
 # Email subscribers' addresses: personal data, for the moderators who answer citizens' requests.
 SUBSCRIPTIONS = {"subscriptions.subscriber"}
 
@@ -24,7 +24,7 @@ SUBSCRIPTIONS = {"subscriptions.subscriber"}
 VIEW = {
     "coordinador": {f"commitments.{m}" for m in COMMITMENTS}
     | {"proposals.call", "proposals.parish", "proposals.proposal", "proposals.proposalqueue"}
-    | {"proposals.zonaladministration"}
+    | {"proposals.zonaladministration", "proposals.publicmeeting"}
     | {"council.quorumrule"},  # the coordination sets the council's quorum rule from a date
     "editor": {f"commitments.{m}" for m in COMMITMENTS - {"staffprofile"}},
     # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
@@ -34,7 +34,8 @@ VIEW = {
 }
 VIEW["editor2"] = VIEW["editor"]
 ADD = {
-    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}} | {"council.quorumrule"},
+    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}}
+    | {"council.quorumrule", "proposals.publicmeeting"},  # the coordination records the public meetings
     "editor": {"commitments.progressupdate"},
     "editor2": {"commitments.progressupdate"},
     "secretaria": {"council.session", "council.minutes"},
@@ -132,7 +133,7 @@ def test_no_staff_role_manages_accounts_or_lockouts(client, portal, role):
 # see the object in their change list; a POST to a version page restores nothing, for anybody.
 HISTORY = {"commitments.actionplan", "commitments.commitment", "commitments.milestone", "commitments.organization"}
 HISTORY |= {f"council.{m}" for m in COUNCIL} | {"council.quorumrule"}
-HISTORY |= {"proposals.proposal", "proposals.proposalqueue"}
+HISTORY |= {"proposals.proposal", "proposals.proposalqueue", "proposals.publicmeeting"}
 # The roadmap objects below belong to the editor's institution, not to editor2's: each is refused the other's.
 OUT_OF_REACH = {"editor2": {"commitments.commitment", "commitments.milestone"}}
 
