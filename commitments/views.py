@@ -8,7 +8,16 @@ from django.views.generic import DetailView, ListView
 
 from commitments import asof, extensions
 from commitments.forms import CommitmentFilter
-from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, today
+from commitments.models import (
+    ActionPlan,
+    CocreationRequirement,
+    Commitment,
+    Evidence,
+    Milestone,
+    Organization,
+    today,
+)
+from commitments.models.cocreation import STANDARDS_SOURCE
 from commitments.search import SEARCH_RESULTS_LIMIT
 
 
@@ -57,6 +66,36 @@ class PlanDetailView(AsOfMixin, DetailView):
             progress, by_commitment = asof.plan_on(self.object, on)
             as_of = {"date": on, "progress": progress, "rows": [(c, by_commitment[c.pk]) for c in commitments]}
         return super().get_context_data(**kwargs, commitments=commitments, as_of=as_of, as_of_error=error)
+
+
+class PlanStandardsView(DetailView):
+    """The plan's checklist of OGP's co-creation standards, grouped by standard, with the count per status."""
+
+    page_versions = ("plan:{slug}",)
+    template_name = "commitments/actionplan_standards.html"
+    context_object_name = "plan"
+
+    def get_queryset(self):
+        return ActionPlan.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        requirements = list(
+            CocreationRequirement.objects.visible_to(self.request.user).filter(plan=self.object).for_page()
+        )
+        standards = {
+            number: {"label": label, "requirements": []} for number, label in CocreationRequirement.Standard.choices
+        }
+        counts = dict.fromkeys(CocreationRequirement.Status.values, 0)
+        for requirement in requirements:
+            standards[requirement.standard]["requirements"].append(requirement)
+            counts[requirement.status] += 1
+        return super().get_context_data(
+            **kwargs,
+            standards=[standard for standard in standards.values() if standard["requirements"]],
+            counts=[(CocreationRequirement.Status(status), total) for status, total in counts.items()],
+            requirement_total=len(requirements),
+            standards_source=STANDARDS_SOURCE,
+        )
 
 
 class CommitmentListView(ListView):
