@@ -194,6 +194,8 @@ BUMPS = {
     "commitments.evidence": _evidence_changed,
     "commitments.organization": _organization_changed,
     "commitments.ogpvalue": _vocabulary("commitments"),
+    # The standards page and the end-of-term report of its plan.
+    "commitments.cocreationrequirement": lambda requirement: _plan(requirement.plan_id),
     "council.session": _session_changed,
     "council.minutes": _of_session,
     "council.erratum": _erratum_changed,
@@ -215,6 +217,7 @@ SHOWN_NOWHERE = {
     "commitments.staffprofile",  # which institution an editor works for
     "proposals.proposercontact",  # personal data, never public
     "opendata.repositoryarchive",  # a stored ZIP, downloaded as a file (streamed, never cached)
+    "opendata.reportarchive",  # likewise, the end-of-term report's ZIP
 }
 CONTENT_APPS = ("commitments", "council", "proposals", "opendata")
 
