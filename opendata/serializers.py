@@ -315,6 +315,7 @@ class CocreationRequirementSerializer(serializers.ModelSerializer):
     page = PageField()
     status = AssessedStatusField(
         read_only=True,
+        allow_null=True,
         help_text=status_help(
             CocreationRequirement.Status,
             _("How the plan meets the requirement; null while nobody has assessed it."),
