@@ -136,9 +136,9 @@ def plan_report(request, slug):
     return render(request, "opendata/plan_report.html", report.context(plan))
 
 
-# A commitment's change bumps its plan's version; proposals (incorporated), the council's verifications and the
-# standards checklist bump theirs or the plan's (quito_ga/page_versions.py).
-plan_report.page_versions = ("plan:{slug}", "proposals", "vocabulary")
+# A commitment's, milestone's, report's, verification's or requirement's change bumps its plan's version; a session
+# held (its verifications become public) bumps "council"; a proposal's answer "proposals" (quito_ga/page_versions.py).
+plan_report.page_versions = ("plan:{slug}", "council", "proposals", "vocabulary")
 
 
 def plan_report_zip(request, slug):

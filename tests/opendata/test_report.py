@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from commitments.models import ActionPlan, CocreationRequirement, Evidence
@@ -187,3 +188,23 @@ def test_the_report_and_standards_pages_run_a_fixed_number_of_queries(client):
     large = query_counts(client, plan.slug)
     assert large == small
     assert max(small.values()) <= 20
+
+
+# The page cache -------------------------------------------------------------------------------------------------
+
+
+@override_settings(PAGE_CACHE_SECONDS=300)
+def test_an_assessment_shows_at_once_on_the_cached_standards_page_and_report(
+    client, world, django_capture_on_commit_callbacks
+):
+    plan = world["plan"]
+    standards, report_url = f"/planes/{plan.slug}/estandares/", f"/planes/{plan.slug}/informe/"
+    for url in (standards, report_url):
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "hit"
+    requirement = CocreationRequirement.objects.get(plan=plan, number="1.1")
+    requirement.status, requirement.evidence_link = "met", "/consejo/sesiones/"
+    with django_capture_on_commit_callbacks(execute=True):
+        requirement.save()
+    assert 'badge--ok">Cumplido</span>' in page(client, standards)
+    assert 'badge--ok">Cumplido</span> 1' in page(client, report_url)

@@ -23,7 +23,8 @@ VIEW = {
     "coordinador": {f"commitments.{m}" for m in COMMITMENTS}
     | {"proposals.call", "proposals.parish", "proposals.proposal", "proposals.proposalqueue"}
     | {"proposals.zonaladministration"}
-    | {"council.quorumrule"},  # the coordination sets the council's quorum rule from a date
+    | {"council.quorumrule"}  # the coordination sets the council's quorum rule from a date
+    | {"commitments.cocreationrequirement"},  # and assesses the plan's co-creation standards
     "editor": {f"commitments.{m}" for m in COMMITMENTS - {"staffprofile"}},
     # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
     "secretaria": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
@@ -32,7 +33,8 @@ VIEW = {
 }
 VIEW["editor2"] = VIEW["editor"]
 ADD = {
-    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}} | {"council.quorumrule"},
+    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}}
+    | {"council.quorumrule", "commitments.cocreationrequirement"},
     "editor": {"commitments.progressupdate"},
     "editor2": {"commitments.progressupdate"},
     "secretaria": {"council.session", "council.minutes"},
@@ -112,6 +114,7 @@ def test_no_staff_role_manages_accounts_or_lockouts(client, portal, role):
 # Every admin with version history (issue 12): the list and a version page answer GET to exactly the roles that
 # see the object in their change list; a POST to a version page restores nothing, for anybody.
 HISTORY = {"commitments.actionplan", "commitments.commitment", "commitments.milestone", "commitments.organization"}
+HISTORY |= {"commitments.cocreationrequirement"}
 HISTORY |= {f"council.{m}" for m in COUNCIL} | {"council.quorumrule"}
 HISTORY |= {"proposals.proposal", "proposals.proposalqueue"}
 # The roadmap objects below belong to the editor's institution, not to editor2's: each is refused the other's.
