@@ -65,7 +65,7 @@ def admin_url(label, suffix=""):
 
 def test_every_admin_model_is_in_the_matrix():
     known = SUPERUSER_ONLY | {f"commitments.{m}" for m in COMMITMENTS} | {f"council.{m}" for m in COUNCIL}
-    known |= {f"proposals.{m}" for m in PROPOSALS} | {"council.quorumrule"}
+    known |= {f"proposals.{m}" for m in PROPOSALS} | {"council.quorumrule", "commitments.cocreationrequirement"}
     assert set(registered_models()) <= known
 
 
