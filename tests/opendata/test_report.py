@@ -208,3 +208,11 @@ def test_an_assessment_shows_at_once_on_the_cached_standards_page_and_report(
         requirement.save()
     assert 'badge--ok">Cumplido</span>' in page(client, standards)
     assert 'badge--ok">Cumplido</span> 1' in page(client, report_url)
+
+
+def test_the_real_plan_report_states_the_sourced_co_creation_totals(client):
+    call_command("load_quito_plan")
+    plan = ActionPlan.objects.get(number=2)
+    html = page(client, f"/planes/{plan.slug}/informe/")
+    assert "<dt>Reuniones públicas</dt><dd>34</dd>" in html
+    assert "<dt>Talleres de consulta ciudadana</dt><dd>3</dd>" in html
