@@ -91,10 +91,13 @@ def test_the_coordinator_marks_a_requirement_and_the_public_page_shows_it(page, 
     page.goto(f"/admin/commitments/cocreationrequirement/{requirement.pk}/change/")
     page.get_by_label("Estado").select_option("partly")
     page.get_by_role("button", name="Guardar", exact=True).click()
-    assert page.locator(".errornote, .errorlist").first.is_visible()  # no grounds: refused with a message
+    # No evidence and no note: refused, with the message in Spanish and the choice kept.
+    page.get_by_text("Enlace la evidencia o escriba una nota").wait_for()
+    assert page.get_by_label("Estado").input_value() == "partly"
     page.locator("#id_evidence_link").fill(f"/planes/{plans['real'].slug}/respuestas/")
     page.locator("#id_evidence_label").fill("Registro de respuestas")
     page.get_by_role("button", name="Guardar", exact=True).click()
+    page.locator(".messagelist .success").wait_for()
     page.goto(f"{plans['real'].get_absolute_url()}estandares/")
     item = page.locator("#requisito-4\\.1")
     assert "Cumplido en parte" in item.inner_text()
