@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0011_coordination_edits_cocreation_and_evidence_checksums'),
+        ("commitments", "0014_coordination_edits_cocreation_and_evidence_checksums"),
         ('opendata', '0001_repository_archive'),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0009_updated_at'),
+        ("commitments", "0012_plan_cocreation_dates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

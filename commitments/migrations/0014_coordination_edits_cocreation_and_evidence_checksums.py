@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("commitments", "0010_cocreation_requirements_and_evidence_sha256"),
+        ("commitments", "0013_cocreation_requirements_and_evidence_sha256"),
     ]
 
     operations = [
