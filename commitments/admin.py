@@ -20,6 +20,7 @@ from commitments.models import (
     DUE_SOON_DAYS,
     NO_REPORT_DAYS,
     ActionPlan,
+    CocreationRequirement,
     Commitment,
     Evidence,
     Milestone,
@@ -123,6 +124,28 @@ class ActionPlanAdmin(HistoryAdmin):
     filter_horizontal = ["lead_institutions"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "submitted_on"
+
+
+@admin.register(CocreationRequirement)
+class CocreationRequirementAdmin(HistoryAdmin):
+    """The plan's checklist of OGP's co-creation standards: only the coordination (by its model permissions) edits
+    it; the requirements themselves come from `manage.py load_cocreation_standards`."""
+
+    list_display = ["number", "plan", "status", "evidence_link", "changed_by", "updated_at", "is_demo"]
+    list_filter = ["plan", "status", "standard", "is_demo"]
+    list_select_related = ["plan", "changed_by"]
+    search_fields = ["number", "text", "note"]
+    readonly_fields = ["changed_by", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["plan", "number", "standard", "position", "text", "text_en", "source_url", "is_demo"]}),
+        (_("Assessment"), {"fields": [
+            "status", "evidence_link", "evidence_label", "note", "note_en", "changed_by", "updated_at",
+        ]}),
+    ]  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class MilestoneInline(VersionedInline, admin.TabularInline):

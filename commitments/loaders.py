@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import hashlib
 import random
 
 from django.apps import apps
@@ -19,6 +20,7 @@ from commitments.models import (
     LOCAL_CODE_PREFIX,
     ROLE_PERMISSIONS,
     ActionPlan,
+    CocreationRequirement,
     Commitment,
     DatePrecision,
     Evidence,
@@ -255,11 +257,68 @@ def load_plan_facts(data):
     first_count = load_first_plan_commitments(data, first, organizations)
     documented = load_second_plan_commitments(data, second, organizations)
     undocumented = load_undocumented_commitments(data, second)
+    requirements = load_cocreation_facts(data, second)
     forget_demo_data_flag()
     return (
         f"{len(organizations)} organizations, plan {first.number} with {first_count} known commitments, "
-        f"plan {second.number} with {documented + undocumented} commitments ({documented} documented)"
+        f"plan {second.number} with {documented + undocumented} commitments ({documented} documented), "
+        f"{requirements} co-creation requirements"
     )
+
+
+def load_cocreation_facts(data, plan):
+    """The plan's checklist of OGP's co-creation standards. Every status stays "Sin datos": the sources state facts
+    about the process (the council, the meetings, the monitoring) but nobody has assessed the requirements against
+    them. Those facts go in the notes, each linking the plan's published source."""
+    CocreationRequirement.objects.ensure_for(plan)
+    facts, co_creation = data["plan"], data["plan"]["co_creation"]
+    source = next(source for source in facts["sources"] if source.startswith("http"))
+    council = data["advisory_council"]
+    notes = {
+        "1.1": (
+            f"Según el plan publicado, el {council['name_es']} reúne a organizaciones de la sociedad civil, "
+            "universidades y el sector productivo y lo preside la Secretaría General de Planificación; sus sesiones "
+            "ordinarias son mensuales según su reglamento. No se ha evaluado si se cumple el requisito.",
+            f"According to the published plan, the {council['name_es']} (Open Government Advisory Council): "
+            f"{council['composition']} Sessions: {council['sessions']}. Whether the requirement is met has not been "
+            "assessed.",
+        ),
+        "2.2": (
+            "Según el plan publicado, la hoja de ruta de cada compromiso (etapas, plazos, actividades, responsables y "
+            "verificables) se guarda en un repositorio a disposición del Consejo Consultivo. No se ha evaluado si se "
+            "cumple el requisito.",
+            f"According to the published plan: {facts['monitoring']} Whether the requirement is met has not been "
+            "assessed.",
+        ),
+        "3": (
+            f"Según el plan publicado, las propuestas se recogieron con un formulario web y en "
+            f"{co_creation['public_meetings']} reuniones públicas, con {co_creation['citizen_consultation_workshops']} "
+            "talleres de consulta ciudadana. No se ha evaluado si se cumple el requisito.",
+            f"According to the published plan, proposals were gathered through a web form and at "
+            f"{co_creation['public_meetings']} public meetings, with {co_creation['citizen_consultation_workshops']} "
+            f"citizen consultation workshops. {co_creation['note']} Whether the requirement is met has not been "
+            "assessed.",
+        ),
+        "5.1": (
+            "Según el plan publicado, el avance de cada compromiso se valida y verifica en las sesiones ordinarias "
+            "mensuales del Consejo Consultivo. No se ha evaluado si se cumple el requisito.",
+            f"According to the published plan: {facts['monitoring']} Whether the requirement is met has not been "
+            "assessed.",
+        ),
+    }
+    portal = facts["online_spaces"].get("open_government_portal", "")
+    if portal:
+        notes["2.1"] = (
+            f"El plan publicado indica la dirección de un portal de gobierno abierto: {portal}. No se ha evaluado si "
+            "se cumple el requisito.",
+            f"The published plan gives the address of an open government portal: {portal}. Whether the requirement "
+            "is met has not been assessed.",
+        )
+    for number, (note, note_en) in notes.items():
+        CocreationRequirement.objects.filter(plan=plan, number=number).update(
+            note=note, note_en=note_en, evidence_link=source, evidence_label="Plan de acción publicado (OGP)"
+        )
+    return plan.cocreation_requirements.count()
 
 
 # Demonstration data ---------------------------------------------------------------------------------------------
@@ -316,6 +375,7 @@ DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
+DEMO_PDF_SHA256 = hashlib.sha256(DEMO_PDF).hexdigest()
 
 
 def seed_demo(*, scale, password):
@@ -324,6 +384,8 @@ def seed_demo(*, scale, password):
     created = ensure_demo_commitments(DEMO_COMMITMENTS_PER_SCALE * scale, organizations, today)
     milestone_count, update_count = seed_roadmaps(Commitment.objects.filter(is_demo=True), today)
     ensure_demo_plan_in_cocreation(today)
+    for plan in ActionPlan.objects.filter(is_demo=True):
+        seed_cocreation_checklist(plan)
     accounts = ensure_demo_accounts(organizations, password)
     forget_demo_data_flag()
     return {
@@ -333,6 +395,30 @@ def seed_demo(*, scale, password):
         ),
         "accounts": accounts,
     }
+
+
+# The demo plans' fictional self-assessment of OGP's co-creation standards: (status, evidence page, note).
+DEMO_COCREATION = {
+    "1.1": ("met", "/consejo/sesiones/", "Evaluación ficticia (demostración): el consejo se reunió cada mes."),
+    "2.1": ("met", "/planes/{slug}/", "Evaluación ficticia (demostración): el portal publica el plan."),
+    "2.2": ("partly", "/datos/repositorio/{slug}/",
+            "Evaluación ficticia (demostración): faltan evidencias de algunos hitos."),
+    "3": ("met", "/planes/{slug}/respuestas/", "Evaluación ficticia (demostración)."),
+    "4.1": ("partly", "/planes/{slug}/respuestas/",
+            "Evaluación ficticia (demostración): algunas propuestas siguen sin respuesta motivada."),
+}  # fmt: skip
+
+
+def seed_cocreation_checklist(plan):
+    """The demo plan's checklist with fictional statuses; 5.1 stays "Sin datos" to show an unassessed one."""
+    CocreationRequirement.objects.ensure_for(plan, is_demo=True)
+    for number, (status, link, note) in DEMO_COCREATION.items():
+        CocreationRequirement.objects.filter(plan=plan, number=number, status="unknown").update(
+            status=status,
+            evidence_link=link.format(slug=plan.slug),
+            note=note,
+            note_en="Fictional assessment (demonstration).",
+        )
 
 
 def ensure_demo_organizations():
@@ -548,6 +634,7 @@ def demo_evidence(update, number, rng):
     if update.progress == 100:
         item = Evidence(update=update, title="Informe final (demostración)", dated_on=update.reported_on)
         item.file.save("informe-demostracion.pdf", ContentFile(DEMO_PDF), save=False)
+        item.sha256 = DEMO_PDF_SHA256  # bulk_create skips save(), which computes it
         return [item]
     if rng.random() < 0.25:
         return [
@@ -589,6 +676,7 @@ def purge_demo():
         "progress updates": deleted(ProgressUpdate.objects.filter(milestone__in=milestones)),
         "milestones": deleted(milestones),
         "commitments": deleted(Commitment.objects.filter(is_demo=True)),
+        "co-creation requirements": deleted(CocreationRequirement.objects.filter(plan__is_demo=True)),
         "plans": deleted(ActionPlan.objects.filter(is_demo=True)),
     }
     Commitment.objects.filter(pk__in=[commitment.pk for commitment in touched]).refresh_summaries()
@@ -597,7 +685,7 @@ def purge_demo():
     counts["accounts"] = deleted(accounts)
     StaffProfile.objects.filter(organization__is_demo=True).delete()
     counts["organizations"] = deleted(Organization.objects.filter(is_demo=True))
-    for model in (Organization, ActionPlan, Commitment, Milestone):
+    for model in (Organization, ActionPlan, Commitment, Milestone, CocreationRequirement):
         # Deleting writes the history's "deleted" records: the history of a demo object goes with it.
         model.history.filter(is_demo=True).exclude(id__in=model.objects.values("pk")).delete()
     transaction.on_commit(lambda: [storage.delete(name) for name in files])

@@ -7,6 +7,7 @@ app_name = "commitments"
 urlpatterns = [
     path("planes/", views.PlanListView.as_view(), name="plan-list"),
     path("planes/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("planes/<slug:slug>/estandares/", views.PlanStandardsView.as_view(), name="plan-standards"),
     path("compromisos/", views.CommitmentListView.as_view(), name="commitment-list"),
     path("compromisos/avances.atom", feeds.ProgressUpdatesFeed(), name="progress-feed"),
     path("compromisos/avances/archivo/<int:page>.atom", feeds.ProgressUpdatesFeed(), name="progress-feed-archive"),

@@ -10,7 +10,17 @@ from django.views.generic import DetailView, ListView
 
 from commitments import asof, extensions
 from commitments.forms import CommitmentFilter
-from commitments.models import ActionPlan, Commitment, CommitmentAlias, Evidence, Milestone, Organization, today
+from commitments.models import (
+    ActionPlan,
+    CocreationRequirement,
+    Commitment,
+    CommitmentAlias,
+    Evidence,
+    Milestone,
+    Organization,
+    today,
+)
+from commitments.models.cocreation import STANDARDS_SOURCE
 from commitments.search import SEARCH_RESULTS_LIMIT
 
 
@@ -87,6 +97,36 @@ class PlanDetailView(AsOfMixin, DetailView):
             as_of_error=error,
             plan_sections=sections,
             cocreation_records=any(section.get("has_records") for _template, section in sections),
+        )
+
+
+class PlanStandardsView(DetailView):
+    """The plan's checklist of OGP's co-creation standards, grouped by standard, with the count per status."""
+
+    page_versions = ("plan:{slug}",)
+    template_name = "commitments/actionplan_standards.html"
+    context_object_name = "plan"
+
+    def get_queryset(self):
+        return ActionPlan.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        requirements = list(
+            CocreationRequirement.objects.visible_to(self.request.user).filter(plan=self.object).for_page()
+        )
+        standards = {
+            number: {"label": label, "requirements": []} for number, label in CocreationRequirement.Standard.choices
+        }
+        counts = dict.fromkeys(CocreationRequirement.Status.values, 0)
+        for requirement in requirements:
+            standards[requirement.standard]["requirements"].append(requirement)
+            counts[requirement.status] += 1
+        return super().get_context_data(
+            **kwargs,
+            standards=[standard for standard in standards.values() if standard["requirements"]],
+            counts=[(CocreationRequirement.Status(status), total) for status, total in counts.items()],
+            requirement_total=len(requirements),
+            standards_source=STANDARDS_SOURCE,
         )
 
 

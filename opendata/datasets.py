@@ -15,7 +15,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
 
-from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, ProgressUpdate
+from commitments.models import (
+    ActionPlan,
+    CocreationRequirement,
+    Commitment,
+    Evidence,
+    Milestone,
+    Organization,
+    ProgressUpdate,
+)
 from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
 from opendata import participation, serializers
 from opendata.spreadsheets import SafeWriter
@@ -393,6 +401,20 @@ DATASETS += [
         participation.territorial_counts,
         lookup_field=None,
         filterset_fields={"call__plan__slug": ["exact"], "zone__slug": ["exact"], "is_demo": ["exact"]},
+    ),
+]
+DATASETS += [
+    Dataset(
+        "estandares-cocreacion",
+        "cocreationrequirement",
+        _("Co-creation standards"),
+        _(
+            "Each plan's checklist of OGP's Participation and Co-Creation Standards: every minimum requirement, "
+            "whether the plan meets it (null while not assessed) and the evidence."
+        ),
+        serializers.CocreationRequirementSerializer,
+        lambda: CocreationRequirement.objects.visible_to(None).for_page(),
+        filterset_fields={"plan__slug": ["exact"], "status": ["exact"], "is_demo": ["exact"]},
     ),
 ]
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}

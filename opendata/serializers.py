@@ -9,7 +9,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from commitments.models import ActionPlan, Commitment, Evidence, Milestone, Organization, ProgressUpdate
+from commitments.models import (
+    ActionPlan,
+    CocreationRequirement,
+    Commitment,
+    Evidence,
+    Milestone,
+    Organization,
+    ProgressUpdate,
+)
 from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
 from proposals.models import Proposal
 
@@ -294,12 +302,61 @@ class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = [
-            "id", "url", "update", "milestone", "commitment", "title", "dated_on", "link", "file_type", "is_demo",
+            "id", "url", "update", "milestone", "commitment", "title", "dated_on", "link", "file_type", "sha256",
+            "is_demo",
         ]  # fmt: skip
         extra_kwargs = help_texts(
             id=_("Stable identifier of the evidence."),
             title=_("Title of the document."),
             dated_on=_("Date of the document."),
+            sha256=_("SHA-256 checksum of the file, to check a download; empty for a link."),
+        )
+
+
+class AssessedStatusField(serializers.CharField):
+    """A requirement's status, null while nobody has assessed it ("Sin datos"), never a made-up "not met"."""
+
+    def to_representation(self, value):
+        return None if value in (None, "", CocreationRequirement.Status.UNKNOWN) else super().to_representation(value)
+
+
+class CocreationRequirementSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:cocreationrequirement-detail", help_text=_("Address of this record in the API.")
+    )
+    plan = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=_("Identifier of the plan."))
+    page = PageField()
+    status = AssessedStatusField(
+        read_only=True,
+        allow_null=True,
+        help_text=status_help(
+            CocreationRequirement.Status,
+            _("How the plan meets the requirement; null while nobody has assessed it."),
+            exclude=("unknown",),
+        ),
+    )
+    evidence_link = serializers.CharField(
+        read_only=True, help_text=_("The evidence: a page of the portal (a path) or an external address; may be empty.")
+    )
+
+    class Meta:
+        model = CocreationRequirement
+        fields = [
+            "id", "url", "page", "plan", "standard", "number", "text", "text_en", "source_url", "status",
+            "evidence_link", "evidence_label", "note", "note_en", "updated_at", "is_demo",
+        ]  # fmt: skip
+        extra_kwargs = help_texts(
+            id=_("Stable identifier of the requirement."),
+            standard=_("Number of OGP's standard (1 to 5) the requirement belongs to."),
+            number=_("OGP's number of the requirement, e.g. 2.1."),
+            text=_("The requirement in Spanish: a concise paraphrase of OGP's text."),
+            text_en=_("The requirement in English: a concise paraphrase of OGP's text."),
+            source_url=_("Address of OGP's text of the requirement."),
+            evidence_label=_("What the evidence is."),
+            note=_("Note on the assessment, in Spanish."),
+            note_en=_("Note on the assessment, in English."),
+            updated_at=_("Last change of the row."),
+            is_demo=DEMO_HELP,
         )
 
 

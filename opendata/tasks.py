@@ -3,7 +3,7 @@
 from django.tasks import task
 
 from commitments.models import ActionPlan
-from opendata.models import RepositoryArchive
+from opendata.models import ReportArchive, RepositoryArchive
 
 
 @task()
@@ -12,4 +12,13 @@ def build_repository_archive(plan_id):
     if plan is None:
         return "no plan"
     archive = RepositoryArchive.build(plan)
+    return f"built {archive.size} bytes"
+
+
+@task()
+def build_report_archive(plan_id):
+    plan = ActionPlan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        return "no plan"
+    archive = ReportArchive.build(plan)
     return f"built {archive.size} bytes"

@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 
 from commitments.models import ActionPlan
 from opendata import catalogue as dcat
+from opendata import report
 from opendata.datasets import BY_SLUG, DATASETS, LICENCE, LICENCE_URL, _Line, last_updated
-from opendata.models import RepositoryArchive
+from opendata.models import ReportArchive, RepositoryArchive
 from opendata.spreadsheets import SafeWriter
 from proposals.register import register_queryset
 from subscriptions.models import Subscription
@@ -130,10 +131,31 @@ def api_documentation(request):
 def repository_export(request, slug):
     """Serve the ZIP the task worker built; never build it here."""
     plan = get_object_or_404(ActionPlan.objects.visible_to(None), slug=slug)
-    archive = RepositoryArchive.objects.filter(plan=plan).first()
+    return _serve_archive(request, plan, RepositoryArchive)
+
+
+def plan_report(request, slug):
+    """The plan's end-of-term report, in the structure of OGP's IRM results report, built from the data."""
+    plan = get_object_or_404(ActionPlan.objects.visible_to(request.user), slug=slug)
+    return render(request, "opendata/plan_report.html", report.context(plan))
+
+
+# A commitment's, milestone's, report's, verification's or requirement's change bumps its plan's version; a session
+# held (its verifications become public) bumps "council"; a proposal's answer "proposals" (quito_ga/page_versions.py).
+plan_report.page_versions = ("plan:{slug}", "council", "proposals", "vocabulary")
+
+
+def plan_report_zip(request, slug):
+    """Serve the report's dated ZIP the task worker built; never build it here."""
+    plan = get_object_or_404(ActionPlan.objects.visible_to(None), slug=slug)
+    return _serve_archive(request, plan, ReportArchive, what="report")
+
+
+def _serve_archive(request, plan, model, what="repository"):
+    archive = model.objects.filter(plan=plan).first()
     if archive is None or not archive.is_ready():
-        RepositoryArchive.queue_build(plan.pk)
-        return _repository_unavailable(request, plan, "preparing", PREPARING_RETRY_SECONDS)
+        model.queue_build(plan.pk)
+        return _repository_unavailable(request, plan, "preparing", PREPARING_RETRY_SECONDS, what)
     last_modified = int(archive.built_at.timestamp())  # HTTP dates have whole seconds
     validators = {"ETag": archive.etag, "Last-Modified": http_date(last_modified)}
     not_modified = get_conditional_response(request, etag=archive.etag, last_modified=last_modified)
@@ -142,7 +164,7 @@ def repository_export(request, slug):
             not_modified[header] = value
         return not_modified
     if not REPOSITORY_DOWNLOADS.acquire(blocking=False):
-        return _repository_unavailable(request, plan, "busy", BUSY_RETRY_SECONDS)
+        return _repository_unavailable(request, plan, "busy", BUSY_RETRY_SECONDS, what)
     try:
         download = _Download(archive.file.storage.open(archive.file.name, "rb"), REPOSITORY_DOWNLOADS.release)
     except BaseException:
@@ -156,9 +178,9 @@ def repository_export(request, slug):
     return response
 
 
-def _repository_unavailable(request, plan, reason, retry_after):
+def _repository_unavailable(request, plan, reason, retry_after, what="repository"):
     # Rendered without the request's context processors: a crowd of refused downloads stays cheap.
-    content = render_to_string("opendata/repository_unavailable.html", {"plan": plan, "reason": reason})
+    content = render_to_string("opendata/repository_unavailable.html", {"plan": plan, "reason": reason, "what": what})
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(retry_after)
     return response

@@ -253,6 +253,8 @@ BUMPS = {
     "commitments.evidence": _evidence_changed,
     "commitments.organization": _organization_changed,
     "commitments.ogpvalue": _vocabulary("commitments"),
+    # The standards page and the end-of-term report of its plan.
+    "commitments.cocreationrequirement": lambda requirement: _plan(requirement.plan_id),
     "council.session": _session_changed,
     "council.minutes": _of_session,
     "council.erratum": _erratum_changed,
@@ -283,6 +285,7 @@ SHOWN_NOWHERE = {
     "subscriptions.subscriber",  # personal data, never public
     "subscriptions.event",  # sent by email, shown on no page
     "subscriptions.notification",
+    "opendata.reportarchive",  # likewise, the end-of-term report's ZIP
 }
 CONTENT_APPS = ("commitments", "council", "proposals", "subscriptions", "opendata")
 

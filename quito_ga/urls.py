@@ -44,6 +44,8 @@ urlpatterns += i18n_patterns(
     path("planes/<slug:slug>/reuniones/", cocreation.meeting_list, name="plan-meetings"),
     path("planes/<slug:slug>/territorio/", territory.territory, name="plan-territory"),
     path("planes/<slug:slug>/respuestas.csv", opendata_views.plan_responses_csv, name="plan-responses-csv"),
+    path("planes/<slug:slug>/informe/", opendata_views.plan_report, name="plan-report"),
+    path("planes/<slug:slug>/informe.zip", opendata_views.plan_report_zip, name="plan-report-zip"),
     # The address the plan published for its proposals tool (plan.online_spaces.citizen_proposals_tool).
     path(
         "busca-tu-propuesta/",

@@ -5,6 +5,7 @@
 - `staff`: role groups and their permission table, staff profiles.
 - `roadmap`: commitments and milestones (together: each reads the other), with their QuerySets.
 - `progress`: progress updates and evidence.
+- `cocreation`: OGP's co-creation standards as a checklist per plan.
 - `demo`: the demonstration-data flag and the signal receivers that reset it (registered by this import).
 """
 
@@ -17,6 +18,11 @@ from commitments.models.base import (
     today,
     translated_fields_field,
 )
+from commitments.models.cocreation import (
+    CocreationRequirement,
+    CocreationRequirementQuerySet,
+    validate_evidence_link,
+)
 from commitments.models.demo import DEMO_FLAG_CACHE_KEY, demo_data_present, forget_demo_data_flag
 from commitments.models.plans import ActionPlan, ActionPlanQuerySet, OgpValue, Organization, OrganizationQuerySet
 from commitments.models.progress import (
@@ -24,6 +30,8 @@ from commitments.models.progress import (
     ProgressUpdate,
     ProgressUpdateQuerySet,
     evidence_upload_to,
+    file_sha256,
+    fill_evidence_checksums,
 )
 from commitments.models.roadmap import (
     DUE_SOON_DAYS,
@@ -59,6 +67,8 @@ __all__ = [
     "ActionPlan",
     "ActionPlanQuerySet",
     "Bilingual",
+    "CocreationRequirement",
+    "CocreationRequirementQuerySet",
     "Commitment",
     "CommitmentAlias",
     "CommitmentQuerySet",
@@ -76,10 +86,13 @@ __all__ = [
     "coordinates_plans",
     "demo_data_present",
     "evidence_upload_to",
+    "file_sha256",
+    "fill_evidence_checksums",
     "forget_demo_data_flag",
     "precision_field",
     "staff_organization_id",
     "today",
     "translated_fields_field",
     "validate_evidence_file",
+    "validate_evidence_link",
 ]

@@ -1,5 +1,6 @@
 """Progress reports on milestones and the evidence attached to them."""
 
+import hashlib
 import os
 import uuid
 
@@ -162,6 +163,9 @@ class Evidence(models.Model):
     )  # fmt: skip
     url = models.URLField(_("link"), blank=True, max_length=500)
     dated_on = models.DateField(_("date"), default=today)
+    # The file's SHA-256, computed on save (and by `manage.py fill_evidence_checksums` for older rows): the
+    # end-of-term report and its ZIP print it, so anyone can check a downloaded file is the one published.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PublicQuerySet.as_manager()
@@ -184,6 +188,16 @@ class Evidence(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.file:
+            self.sha256 = ""
+        elif not self.sha256 or not self.file._committed:  # a new or replaced file
+            self.sha256 = file_sha256(self.file)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "file" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sha256"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         if self.url:
             return self.url
@@ -191,3 +205,33 @@ class Evidence(models.Model):
 
     def file_extension(self):
         return os.path.splitext(self.file.name)[1].lstrip(".").upper() if self.file else ""
+
+
+def file_sha256(field_file):
+    """The SHA-256 of a stored or just uploaded file, read in chunks; an uploaded file stays open for saving."""
+    digest = hashlib.sha256()
+    committed = field_file._committed
+    field_file.open("rb")
+    try:
+        for chunk in field_file.chunks():
+            digest.update(chunk)
+    finally:
+        if committed:
+            field_file.close()
+        else:
+            field_file.seek(0)
+    return digest.hexdigest()
+
+
+def fill_evidence_checksums(model=None, batch_size=200):
+    """Store the SHA-256 of every evidence file that has none yet; returns how many were filled. `model` may be the
+    historical Evidence of a migration."""
+    model = model or Evidence
+    filled = 0
+    pending = model.objects.exclude(file="").filter(sha256="").order_by("pk")
+    for evidence in pending.iterator(chunk_size=batch_size):
+        if not evidence.file.storage.exists(evidence.file.name):
+            continue  # a missing file has no checksum; the report says so
+        model.objects.filter(pk=evidence.pk).update(sha256=file_sha256(evidence.file))
+        filled += 1
+    return filled

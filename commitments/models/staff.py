@@ -12,7 +12,10 @@ EDITOR_GROUP = "Editor institucional"
 ROLE_PERMISSIONS = {
     COORDINATION_GROUP: [
         f"{action}_{model}"
-        for model in ["organization", "actionplan", "commitment", "milestone", "evidence", "staffprofile"]
+        for model in [
+            "organization", "actionplan", "commitment", "milestone", "evidence", "staffprofile",
+            "cocreationrequirement",
+        ]
         for action in ["add", "change", "delete", "view"]
     ]
     + ["add_progressupdate", "change_progressupdate", "view_progressupdate", "view_ogpvalue"],

@@ -53,7 +53,7 @@ def csv_rows(client, slug):
 
 
 def test_every_dataset_has_an_is_demo_column_in_csv_and_json(client, portal):
-    assert len(DATASETS) == 14
+    assert len(DATASETS) == 15
     for dataset in DATASETS:
         assert "is_demo" in [column.name for column in dataset.columns()], dataset.slug
         records = json.loads(body(client.get(f"/datos/{dataset.slug}.json")))

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from commitments.models import Evidence
+from commitments.models import CocreationRequirement, Evidence
 from council.models import Session
 from opendata.datasets import DATASETS
 from opendata.spreadsheets import FORMULA_STARTS, PLAIN_NUMBER, neutralise
@@ -62,6 +62,8 @@ def hostile_world():
     PublicMeeting.objects.create(
         plan=commitment.plan, zone=zone, held_on=datetime.date(2026, 11, 20), place=HYPERLINK, summary=DDE
     )
+    CocreationRequirement.objects.ensure_for(commitment.plan)
+    CocreationRequirement.objects.filter(number="1.1").update(status="met", note=DDE, evidence_label=HYPERLINK)
     return commitment.plan
 
 
@@ -103,6 +105,17 @@ def test_no_cell_of_the_evidence_repository_index_runs_as_a_formula(client, host
     for neutralised in ("'\tx", "'" + DDE, "'" + HYPERLINK):
         assert neutralised in found
     assert "100" in found
+
+
+def test_no_cell_of_the_report_zips_evidence_list_runs_as_a_formula(client, hostile_world):
+    url = f"/planes/{hostile_world.slug}/informe.zip"
+    response = client.get(url)
+    if response.status_code == 503:  # queued the build, which the test task backend ran at once
+        response = client.get(url)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    found = cells(archive.read(next(name for name in archive.namelist() if name.endswith(".csv"))).decode("utf-8"))
+    assert [cell for cell in found if runs_as_formula(cell)] == []
+    assert "'" + HYPERLINK in found
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from commitments.models import ActionPlan
-from opendata.models import RepositoryArchive
+from opendata.models import ReportArchive, RepositoryArchive
 from proposals.models import Proposal
 from tests.proposals.factories import form_data
 
@@ -88,8 +88,9 @@ def test_personal_data_appears_on_no_public_page_and_in_no_log(client, caplog, d
     with django_capture_on_commit_callbacks(execute=True):
         proposal.answer(text="Respuesta pública.", status=Proposal.Status.ACCEPTED)
     assert_clean(client.get("/propuestas/nueva/enviada/").content.decode(), "the confirmation page")
-    for plan in ActionPlan.objects.all():  # the task worker's repository ZIPs, which the walk below downloads
+    for plan in ActionPlan.objects.all():  # the task worker's ZIPs (repository, report), which the walk downloads
         RepositoryArchive.build(plan)
+        ReportArchive.build(plan)
 
     requested = 0
     for route in public_routes():

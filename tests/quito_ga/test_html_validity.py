@@ -76,6 +76,10 @@ def _page_paths():
         "/accesibilidad/",
         "/no-existe/",
     ]
+    real_plan = ActionPlan.objects.filter(is_demo=False).order_by("-number").first()
+    demo_plan = ActionPlan.objects.filter(is_demo=True).order_by("number").first()
+    for shown in (real_plan, demo_plan):
+        paths += [f"{shown.get_absolute_url()}estandares/", f"{shown.get_absolute_url()}informe/"]
     organization = commitment.lead
     if organization is not None:
         paths.append(organization.get_absolute_url())

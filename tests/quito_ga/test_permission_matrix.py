@@ -25,7 +25,8 @@ VIEW = {
     "coordinador": {f"commitments.{m}" for m in COMMITMENTS}
     | {"proposals.call", "proposals.parish", "proposals.proposal", "proposals.proposalqueue"}
     | {"proposals.zonaladministration", "proposals.publicmeeting"}
-    | {"council.quorumrule"},  # the coordination sets the council's quorum rule from a date
+    | {"council.quorumrule"}  # the coordination sets the council's quorum rule from a date
+    | {"commitments.cocreationrequirement"},  # and assesses the plan's co-creation standards
     "editor": {f"commitments.{m}" for m in COMMITMENTS - {"staffprofile"}},
     # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
     "secretaria": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
@@ -35,7 +36,8 @@ VIEW = {
 VIEW["editor2"] = VIEW["editor"]
 ADD = {
     "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}}
-    | {"council.quorumrule", "proposals.publicmeeting"},  # the coordination records the public meetings
+    | {"council.quorumrule", "proposals.publicmeeting"}  # the coordination records the public meetings
+    | {"commitments.cocreationrequirement"},
     "editor": {"commitments.progressupdate"},
     "editor2": {"commitments.progressupdate"},
     "secretaria": {"council.session", "council.minutes"},
@@ -68,7 +70,8 @@ def admin_url(label, suffix=""):
 
 def test_every_admin_model_is_in_the_matrix():
     known = SUPERUSER_ONLY | {f"commitments.{m}" for m in COMMITMENTS} | {f"council.{m}" for m in COUNCIL}
-    known |= {f"proposals.{m}" for m in PROPOSALS} | {"council.quorumrule"} | SUBSCRIPTIONS
+    known |= {f"proposals.{m}" for m in PROPOSALS} | {"council.quorumrule", "commitments.cocreationrequirement"}
+    known |= SUBSCRIPTIONS
     assert set(registered_models()) <= known
 
 
@@ -132,6 +135,7 @@ def test_no_staff_role_manages_accounts_or_lockouts(client, portal, role):
 # Every admin with version history (issue 12): the list and a version page answer GET to exactly the roles that
 # see the object in their change list; a POST to a version page restores nothing, for anybody.
 HISTORY = {"commitments.actionplan", "commitments.commitment", "commitments.milestone", "commitments.organization"}
+HISTORY |= {"commitments.cocreationrequirement"}
 HISTORY |= {f"council.{m}" for m in COUNCIL} | {"council.quorumrule"}
 HISTORY |= {"proposals.proposal", "proposals.proposalqueue", "proposals.publicmeeting"}
 # The roadmap objects below belong to the editor's institution, not to editor2's: each is refused the other's.
