@@ -99,7 +99,7 @@ def test_the_real_plan_report_says_what_is_unknown_and_invents_nothing(client):
 
 def test_a_demo_report_is_labelled_and_kept_out_of_search_engines(client):
     call_command("seed_demo", scale=1)
-    plan = ActionPlan.objects.get(is_demo=True)
+    plan = ActionPlan.objects.get(slug="plan-demostracion-90")  # the demo plan with commitments
     for url in [f"/planes/{plan.slug}/informe/", f"/en/planes/{plan.slug}/informe/"]:
         html = page(client, url)
         assert "notice--demo" in html and 'content="noindex"' in html
@@ -121,7 +121,8 @@ def test_the_standards_page_shows_the_checklist_with_unknown_as_sin_datos(client
 def test_the_standards_dataset_gives_null_for_an_unassessed_requirement(client):
     call_command("seed_demo", scale=1)
     rows = json.loads(b"".join(client.get("/datos/estandares-cocreacion.json").streaming_content))
-    assert len(rows) == CocreationRequirement.objects.count() == 6
+    # Six requirements for each demo plan (the one with commitments and the one in co-creation).
+    assert len(rows) == CocreationRequirement.objects.count() == 6 * ActionPlan.objects.filter(is_demo=True).count()
     statuses = {row["number"]: row["status"] for row in rows}
     assert statuses["5.1"] is None and statuses["1.1"] == "met"
     assert all(row["is_demo"] for row in rows)
@@ -181,7 +182,7 @@ def query_counts(client, slug):
 
 def test_the_report_and_standards_pages_run_a_fixed_number_of_queries(client):
     call_command("seed_demo", scale=1)
-    plan = ActionPlan.objects.get(is_demo=True)
+    plan = ActionPlan.objects.get(slug="plan-demostracion-90")  # the demo plan with commitments
     small = query_counts(client, plan.slug)
     call_command("seed_demo", scale=3)
     assert plan.commitments.count() == 15

@@ -244,6 +244,10 @@ def test_proposals_gathered_count_only_public_ones_for_the_public(client, cocrea
 def test_a_meeting_or_a_proposal_puts_its_plans_page_out_of_date(cocreation):
     from quito_ga import page_versions
 
-    assert set(page_versions.names_for(cocreation["meeting"])) == {"proposals", "plan:plan-en-co-creacion"}
+    assert set(page_versions.names_for(cocreation["meeting"])) == {
+        "proposals",
+        "records:proposals",
+        "plan:plan-en-co-creacion",
+    }
     proposal = Proposal.objects.filter(meeting=cocreation["meeting"]).first()
     assert "plan:plan-en-co-creacion" in page_versions.names_for(proposal)
