@@ -44,6 +44,8 @@ PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 # council's public page quotes the plan file.
 PLAN_DATA_FILE = BASE_DIR / "quito_ga" / "data" / "quito-plan-2022-2023.json"
 PARISHES_DATA_FILE = BASE_DIR / "quito_ga" / "data" / "quito-parishes.json"
+# An open milestone whose latest report is older than this many days is flagged ("último reporte hace N días").
+PROGRESS_STALE_DAYS = int(os.environ.get("DJANGO_PROGRESS_STALE_DAYS", "90"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

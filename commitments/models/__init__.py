@@ -5,6 +5,7 @@
 - `staff`: role groups and their permission table, staff profiles.
 - `roadmap`: commitments and milestones (together: each reads the other), with their QuerySets.
 - `progress`: progress updates and evidence.
+- `replanning`: the re-planning ledger (changes of a milestone's dates after the roadmap's validation).
 - `demo`: the demonstration-data flag and the signal receivers that reset it (registered by this import).
 """
 
@@ -25,6 +26,7 @@ from commitments.models.progress import (
     ProgressUpdateQuerySet,
     evidence_upload_to,
 )
+from commitments.models.replanning import Replanning, ReplanningQuerySet
 from commitments.models.roadmap import (
     DUE_SOON_DAYS,
     NO_REPORT_DAYS,
@@ -33,6 +35,8 @@ from commitments.models.roadmap import (
     Completion,
     Milestone,
     MilestoneQuerySet,
+    Punctuality,
+    stale_after_days,
 )
 from commitments.models.staff import (
     COORDINATION_GROUP,
@@ -70,6 +74,9 @@ __all__ = [
     "OrganizationQuerySet",
     "ProgressUpdate",
     "ProgressUpdateQuerySet",
+    "Punctuality",
+    "Replanning",
+    "ReplanningQuerySet",
     "StaffProfile",
     "coordinates_plans",
     "demo_data_present",
@@ -77,6 +84,7 @@ __all__ = [
     "forget_demo_data_flag",
     "precision_field",
     "staff_organization_id",
+    "stale_after_days",
     "today",
     "translated_fields_field",
     "validate_evidence_file",
