@@ -108,3 +108,6 @@ class Replanning(models.Model):
     def due_shift_days(self):
         """Days the due date in force moved: positive later, negative earlier."""
         return (self.new_due_on - self.old_due_on).days
+
+    def due_shift_magnitude(self):
+        return abs(self.due_shift_days())

@@ -301,6 +301,9 @@ class Commitment(Bilingual):
         """Days since the latest report on any of its milestones; None when there is none."""
         return days_since(self.last_reported_on, on)
 
+    def stale_after_days(self):
+        return stale_after_days()
+
     def report_is_stale(self, on=None):
         """An incomplete commitment whose latest report (or, without one, whose start) is older than the threshold."""
         if self.status in (self.Status.COMPLETE, self.Status.NO_DATA):
@@ -654,6 +657,9 @@ class Milestone(Versioned):
     def days_since_report(self, on=None):
         """Days since its latest report; None when it has none (shown as "Sin reportes", never 0)."""
         return days_since(self.last_reported_on, on)
+
+    def stale_after_days(self):
+        return stale_after_days()
 
     def report_is_stale(self, on=None):
         """Open, and its latest report (or, without one, its start) older than `PROGRESS_STALE_DAYS`."""
