@@ -111,3 +111,15 @@ class Replanning(models.Model):
 
     def due_shift_magnitude(self):
         return abs(self.due_shift_days())
+
+    def approval_shown(self):
+        """The council's approval fetched for the page or the dataset (`council_approval_shown`), or None."""
+        return getattr(self, "council_approval_shown", None)
+
+    def approval_session_number(self):
+        approval = self.approval_shown()
+        return approval.session.number if approval else None
+
+    def approval_agreement_number(self):
+        approval = self.approval_shown()
+        return approval.agreement.number if approval and approval.agreement_id else None

@@ -75,8 +75,8 @@ def test_punctuality_figures_on_a_hand_built_case(organizations):
     assert figures.counts["completed_count"] == 3 and figures.counts["delay_days"] == 179
 
 
-def test_the_grouped_figures_of_every_institution_agree_with_each_ones(organizations):
-    organization, other = organizations
+@pytest.mark.usefixtures("organizations")
+def test_the_grouped_figures_of_every_institution_agree_with_each_ones():
     rows = {row.acronym: row for row in Organization.objects.with_punctuality_counts(on=ON)}
     assert rows["PUNT"].punctuality_figures().as_dict() == {
         "milestone_count": 6, "on_time_original": Decimal("25.0"), "on_time_revised": Decimal("50.0"),
@@ -140,7 +140,7 @@ def test_the_institution_page_runs_the_same_queries_whatever_the_number_of_miles
     client, django_assert_num_queries, size
 ):
     organization = OrganizationFactory(slug="institucion-medida")
-    for index in range(size):
+    for _index in range(size):
         commitment = CommitmentFactory(lead=organization)
         for order in (1, 2):
             milestone = MilestoneFactory(commitment=commitment, order=order, responsible=organization)
