@@ -233,6 +233,7 @@ PAGE_CACHE_QUERY_PARAMETERS = frozenset(
         "milestone__id", "milestone__commitment__code", "update__milestone__commitment__code", "sector", "role",
         "organization__slug", "scheduled_on__gte", "scheduled_on__lte", "session__number", "member__id", "outcome",
         "zone__slug", "call__id", "is_demo", "milestone__is_demo", "update__milestone__is_demo", "session__is_demo",
+        "milestone__commitment__plan__slug",
     }
 )  # fmt: skip
 
