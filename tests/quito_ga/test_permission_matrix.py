@@ -14,8 +14,10 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 ROLES = ["coordinador", "editor", "editor2", "secretaria", "consejero", "moderador"]
-COMMITMENTS = {"actionplan", "commitment", "evidence", "milestone", "organization", "progressupdate", "staffprofile"}
-COUNCIL = {"agreement", "councilmember", "milestonereview", "minutes", "session"}
+COMMITMENTS = {
+    "actionplan", "commitment", "evidence", "milestone", "organization", "progressupdate", "staffprofile", "replanning"
+}  # fmt: skip
+COUNCIL = {"agreement", "councilmember", "milestonereview", "minutes", "session", "replanapproval"}
 PROPOSALS = {"call", "parish", "proposal", "proposalqueue", "zonaladministration", "proposercontact"}
 
 # Which admin lists each role may open ("view"), and where it may add. Everything else answers 403.
@@ -25,18 +27,22 @@ VIEW = {
     | {"proposals.zonaladministration"}
     | {"council.quorumrule"},  # the coordination sets the council's quorum rule from a date
     "editor": {f"commitments.{m}" for m in COMMITMENTS - {"staffprofile"}},
-    # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
-    "secretaria": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
-    "consejero": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
+    # Read-only roadmaps and re-planning ledger, to pick the milestone an agenda item or a verification is about,
+    # or the change of dates the council approved.
+    "secretaria": {f"council.{m}" for m in COUNCIL}
+    | {f"commitments.{m}" for m in ("commitment", "milestone", "replanning")},
+    "consejero": {f"council.{m}" for m in COUNCIL}
+    | {f"commitments.{m}" for m in ("commitment", "milestone", "replanning")},
     "moderador": {f"proposals.{m}" for m in PROPOSALS} | {"commitments.commitment"},
 }
 VIEW["editor2"] = VIEW["editor"]
 ADD = {
-    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}} | {"council.quorumrule"},
+    # The ledger is written by changing a milestone's dates, never added by hand.
+    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence", "replanning"}} | {"council.quorumrule"},
     "editor": {"commitments.progressupdate"},
     "editor2": {"commitments.progressupdate"},
-    "secretaria": {"council.session", "council.minutes"},
-    "consejero": {"council.minutes"},
+    "secretaria": {"council.session", "council.minutes", "council.replanapproval"},
+    "consejero": {"council.minutes", "council.replanapproval"},
     "moderador": {"proposals.call", "proposals.parish", "proposals.proposal"},
 }
 # Nobody but a superuser manages accounts, groups or the login lockout records.
