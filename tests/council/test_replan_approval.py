@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from commitments.models import EDITOR_GROUP
 from council.models import COUNCIL_GROUP, SECRETARIAT_GROUP, ReplanApproval, Session
@@ -73,3 +74,18 @@ def test_who_records_approvals_role_by_role(client, change, session, group, may_
         assert client.get("/admin/commitments/replanning/").status_code == 200
         assert client.get(f"/admin/commitments/replanning/{change.pk}/change/").status_code == 200
         assert client.get("/admin/commitments/replanning/add/").status_code == 403
+
+
+def test_the_demo_council_approves_demo_changes_only_and_purge_takes_them_away():
+    from django.core.management import call_command
+
+    from commitments.models import Replanning
+
+    call_command("load_quito_plan", verbosity=0)
+    call_command("seed_demo", scale=1, verbosity=0)
+    approvals = ReplanApproval.objects.select_related("session", "replanning__milestone")
+    assert approvals.exists() and Replanning.objects.filter(milestone__is_demo=False).count() == 0
+    assert all(a.session.is_demo and a.replanning.milestone.is_demo and a.session.is_held() for a in approvals)
+    assert all(timezone.localdate(a.replanning.changed_at) <= a.session.scheduled_on for a in approvals)
+    call_command("purge_demo", verbosity=0)
+    assert not ReplanApproval.objects.exists() and not Replanning.objects.exists()
