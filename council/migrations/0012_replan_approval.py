@@ -22,8 +22,8 @@ def grant_approvals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0010_replanning_ledger_and_freshness'),
-        ('council', '0008_updated_at'),
+        ("commitments", "0015_replanning_ledger_and_freshness"),
+        ("council", "0011_agenda_item_proposal_references"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

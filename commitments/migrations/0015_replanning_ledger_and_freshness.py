@@ -35,7 +35,7 @@ def grant_ledger_reading(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0009_updated_at'),
+        ("commitments", "0014_coordination_edits_cocreation_and_evidence_checksums"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
