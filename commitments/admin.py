@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from commitments.forms import BulkProgressForm, ProgressReportForm
+from commitments.forms import BulkProgressForm, MilestoneForm, ProgressReportForm
 from commitments.history import CheapActionCheckbox, HistoryAdmin
 from commitments.models import (
     DUE_SOON_DAYS,
@@ -27,6 +27,7 @@ from commitments.models import (
     MilestoneQuerySet,
     Organization,
     ProgressUpdate,
+    Replanning,
     StaffProfile,
     coordinates_plans,
     staff_organization_id,
@@ -150,8 +151,12 @@ class CocreationRequirementAdmin(HistoryAdmin):
 
 class MilestoneInline(VersionedInline, admin.TabularInline):
     model = Milestone
+    form = MilestoneForm
     extra = 0
-    fields = ["order", "title", "responsible", "starts_on", "due_on", "revised_due_on", "weight", "progress", "status"]
+    fields = [
+        "order", "title", "responsible", "starts_on", "due_on", "revised_due_on", "replan_reason", "weight",
+        "progress", "status",
+    ]  # fmt: skip
     readonly_fields = ["progress", "status"]
     autocomplete_fields = ["responsible"]
     show_change_link = True
@@ -175,6 +180,7 @@ class CommitmentAdmin(ScopedAdminMixin, HistoryAdmin):
         ]}),
         (_("Organizations and values"), {"fields": [
             "lead", "co_responsible", "ogp_values", "starts_on", "starts_on_precision", "ends_on", "ends_on_precision",
+            "roadmap_validated_on",
         ]}),
         (_("Assessment"), {"fields": [
             "self_assessed_completion", "irm_verifiability", "irm_potential_for_results", "irm_completion",
@@ -191,6 +197,12 @@ class CommitmentAdmin(ScopedAdminMixin, HistoryAdmin):
         if organization_id is None:
             return queryset.none()
         return queryset.filter(pk__in=Commitment.objects.involving(organization_id).values("pk"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Milestone:
+            for milestone_form in formset.forms:
+                milestone_form.instance.replanned_by = request.user  # who, for the re-planning ledger
+        super().save_formset(request, form, formset, change)
 
 
 class DelayedFilter(admin.SimpleListFilter):
@@ -250,6 +262,25 @@ class UpdateHistoryInline(admin.TabularInline):
         return False
 
 
+class ReplanningInline(admin.TabularInline):
+    """The milestone's re-planning ledger, read-only: entries are written by changing its dates with a reason."""
+
+    model = Replanning
+    extra = 0
+    fields = ["changed_at", "old_starts_on", "new_starts_on", "old_due_on", "new_due_on", "reason", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("milestone__commitment", "changed_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(VersionedAdmin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "responsible_acronym", "due_date", "progress_display", "status_display", "delay"]
@@ -258,7 +289,8 @@ class MilestoneAdmin(VersionedAdmin, ScopedAdminMixin, HistoryAdmin):
     search_fields = ["title", "commitment__code", "commitment__title", "commitment__short_title"]
     autocomplete_fields = ["commitment", "responsible"]
     readonly_fields = ["progress", "status", "last_reported_on", "report_link"]
-    inlines = [UpdateHistoryInline]
+    form = MilestoneForm
+    inlines = [ReplanningInline, UpdateHistoryInline]
     change_list_template = "admin/commitments/milestone/change_list.html"
     # What an institutional editor may change: the plan's own dates, order and weight stay as approved.
     editor_readonly_fields = ["commitment", "order", "title", "starts_on", "due_on", "weight", "is_demo"]
@@ -281,6 +313,10 @@ class MilestoneAdmin(VersionedAdmin, ScopedAdminMixin, HistoryAdmin):
         fields = super().get_fields(request, obj)
         # The daily task first: reporting progress.
         return (["report_link"] if obj else []) + [field for field in fields if field != "report_link"]
+
+    def save_model(self, request, obj, form, change):
+        obj.replanned_by = request.user  # who, for the re-planning ledger
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("responsible organization"), ordering="responsible__acronym")
     def responsible_acronym(self, milestone):
@@ -437,6 +473,37 @@ class ProgressUpdateAdmin(CheapActionCheckbox, ScopedAdminMixin, admin.ModelAdmi
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(request, _("Progress reported. The public page shows it now."), messages.SUCCESS)
         return redirect(obj.milestone.get_absolute_url())
+
+
+@admin.register(Replanning)
+class ReplanningAdmin(CheapActionCheckbox, ScopedAdminMixin, admin.ModelAdmin):
+    """The re-planning ledger, read-only: written by `Milestone.save()` when dates change with a reason."""
+
+    list_display = ["milestone", "changed_at", "old_due_on", "new_due_on", "role", "organization", "changed_by"]
+    list_select_related = ["milestone__commitment", "organization", "changed_by"]
+    list_filter = ["role", "milestone__commitment__plan"]
+    search_fields = ["milestone__title", "milestone__commitment__code", "reason"]
+    date_hierarchy = "changed_at"
+    readonly_fields = [
+        "milestone", "old_starts_on", "new_starts_on", "old_due_on", "new_due_on", "reason", "changed_at",
+        "changed_by", "role", "organization",
+    ]  # fmt: skip
+    fields = readonly_fields
+
+    def scoped(self, request, queryset):
+        facts = staff_facts(request)
+        if facts.coordinates or facts.public_reader("replanning"):
+            return queryset
+        return queryset.filter(milestone__in=facts.editable_milestones.values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Evidence)

@@ -14,6 +14,10 @@ council. So the council says what to fetch, and the page's view asks this regist
 - `templates/commitments/commitment_detail.html` reads the attribute the prefetch names
   (`milestone.council_reviews_shown`) and shows nothing when no app registered it.
 
+The re-planning ledger's pages (`/compromisos/<code>/cambios/`, `/planes/<slug>/cambios/`) likewise show the
+council's approval of each change: `council/apps.py` registers it with `add_replanning_prefetch`
+(`replanning.council_approval_shown`).
+
 Likewise `proposals/apps.py` registers, with `add_commitment_prefetch`, the citizen proposals that shaped the
 commitment (`commitment.proposals_shown`) and, with `add_plan_section`, the plan page's co-creation (its calls,
 public meetings and proposals received); `council/apps.py`, with `add_commitment_list_annotation`, how many of
@@ -22,6 +26,7 @@ each commitment's milestones the council verified (`commitment.council_verified_
 
 _milestone_prefetches = {}
 _commitment_prefetches = {}
+_replanning_prefetches = {}
 
 
 def add_milestone_prefetch(prefetch):
@@ -106,3 +111,14 @@ def add_plan_section(name, template_name, context):
 def plan_sections(plan, user):
     """(template name, its `section` context) of every registered plan-page section."""
     return [(template_name, context(plan, user)) for template_name, context in _plan_sections.values()]
+
+
+def add_replanning_prefetch(prefetch):
+    """Fetch `prefetch` (a `Prefetch` on Replanning with a `to_attr`) with every change the ledger pages show."""
+    if not prefetch.to_attr:
+        raise ValueError("A ledger-page prefetch needs a to_attr: the template reads it by that name.")
+    _replanning_prefetches[prefetch.to_attr] = prefetch
+
+
+def replanning_prefetches():
+    return list(_replanning_prefetches.values())

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, Milestone, OgpValue, Organization, ProgressUpdate
+from commitments.models.replanning import REASON_MAX_LENGTH
 from commitments.search import search_words
 from commitments.versioning import VersionField, check_version, locked, version_token
 
@@ -271,3 +272,45 @@ class ProgressReportForm(forms.ModelForm):
         if cleaned.get("milestone") is not None:
             check_version(self, "milestone_version", cleaned["milestone"])
         return cleaned
+
+
+class MilestoneForm(forms.ModelForm):
+    """A milestone's admin form (page and commitment inline): once the roadmap is validated, a change of its dates
+    needs a reason, which goes with the change into the re-planning ledger (`Milestone.save()` enforces it too)."""
+
+    replan_reason = forms.CharField(
+        label=_("Reason for the change of dates"), required=False, max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text=_("Required to change the planned start or the due date once the roadmap has been validated; "
+                    "published with the change."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "commitment", "order", "title", "description", "responsible", "starts_on", "due_on", "revised_due_on",
+            "weight", "means_of_verification", "is_demo",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        commitment = getattr(self.instance, "commitment", None) if self.instance.commitment_id else None
+        if self.instance.pk is None or commitment is None or not commitment.roadmap_is_validated():
+            return cleaned
+        # The instance still holds the stored dates here: the form's values are copied onto it after clean().
+        stored = self.instance
+        if "due_on" in self.changed_data and cleaned.get("due_on") != stored.due_on:
+            self.add_error("due_on", ValidationError(Milestone.validated_due_on_message(commitment),
+                                                     code="validated_due_on"))  # fmt: skip
+            return cleaned
+        starts_on = cleaned.get("starts_on", stored.starts_on)
+        revised = cleaned.get("revised_due_on", stored.revised_due_on)
+        moved = (starts_on, revised or stored.due_on) != (stored.starts_on, stored.effective_due_on)
+        if moved and not (cleaned.get("replan_reason") or "").strip():
+            self.add_error("replan_reason", ValidationError(Milestone.reason_required_message(commitment),
+                                                            code="replan_reason_required"))  # fmt: skip
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.instance.replan_reason = self.cleaned_data.get("replan_reason") or ""

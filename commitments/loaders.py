@@ -28,6 +28,7 @@ from commitments.models import (
     OgpValue,
     Organization,
     ProgressUpdate,
+    Replanning,
     StaffProfile,
     forget_demo_data_flag,
 )
@@ -370,6 +371,15 @@ DEMO_PLAN_FIRST_NUMBER = 90
 # Roadmaps start 180 to 420 days before the day of seeding and last 380 to 660 days: the demo plans' period covers
 # them whole, so a demo plan is "in implementation" on the day it is seeded.
 ROADMAP_START_DAYS, ROADMAP_LENGTH_DAYS = (180, 420), (360, 640)
+# The council validates a demo roadmap this many days after the commitment starts; every later revision of a due
+# date is in the re-planning ledger with one of these fictional reasons.
+DEMO_VALIDATION_DAYS = 15
+DEMO_REPLANNING_REASONS = [
+    "La empresa proveedora ficticia entregó los equipos con retraso (demostración).",
+    "El Consejo Consultivo pidió ampliar la consulta a más barrios (demostración).",
+    "Se esperó la aprobación del presupuesto participativo ficticio (demostración).",
+    "Las lluvias obligaron a suspender los talleres presenciales (demostración).",
+]
 # The smallest valid PDF, enough for a browser to open.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -562,7 +572,11 @@ def seed_roadmaps(commitments, today):
             milestones.append(milestone)
             reports.append(plan)
     with transaction.atomic():
+        for commitment in pending:
+            commitment.roadmap_validated_on = commitment.starts_on + datetime.timedelta(days=DEMO_VALIDATION_DAYS)
+        Commitment.objects.bulk_update(pending, ["roadmap_validated_on"], batch_size=500)
         Milestone.objects.bulk_create(milestones, batch_size=500)
+        Replanning.objects.bulk_create(demo_replannings(milestones, today), batch_size=500)
         updates, evidence = [], []
         for milestone, plan in zip(milestones, reports, strict=True):
             updates.extend(ProgressUpdate(milestone=milestone, author=None, **step) for step in plan)
@@ -600,6 +614,26 @@ def demo_roadmap(commitment, rng, today):
             milestone.last_reported_on = last["reported_on"]
             milestone.completed_on = last["reported_on"] if last["status"] == Milestone.Status.COMPLETE else None
         yield milestone, plan
+
+
+def demo_replannings(milestones, today):
+    """The ledger entries of the demo milestones whose due date was revised: each after its roadmap's validation,
+    a few days before the planned due date, by the responsible institution's editor, with a fictional reason."""
+    rng = random.Random("replannings")
+    entries = []
+    for milestone in milestones:
+        if milestone.revised_due_on is None:
+            continue
+        validated = milestone.commitment.roadmap_validated_on
+        day = max(validated + datetime.timedelta(days=1), milestone.due_on - datetime.timedelta(days=10))
+        changed_at = timezone.make_aware(datetime.datetime.combine(min(day, today), datetime.time(10, 30)))
+        entry = Replanning(
+            milestone=milestone, old_starts_on=milestone.starts_on, new_starts_on=milestone.starts_on,
+            old_due_on=milestone.due_on, new_due_on=milestone.revised_due_on, changed_at=changed_at,
+            reason=rng.choice(DEMO_REPLANNING_REASONS), role=Replanning.Role.EDITOR, organization=milestone.responsible,
+        )  # fmt: skip
+        entries.append(entry)
+    return entries
 
 
 def demo_reports(milestone, rng, today):

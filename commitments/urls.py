@@ -8,6 +8,7 @@ urlpatterns = [
     path("planes/", views.PlanListView.as_view(), name="plan-list"),
     path("planes/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("planes/<slug:slug>/estandares/", views.PlanStandardsView.as_view(), name="plan-standards"),
+    path("planes/<slug:slug>/cambios/", views.PlanReplanningListView.as_view(), name="plan-replannings"),
     path("compromisos/", views.CommitmentListView.as_view(), name="commitment-list"),
     path("compromisos/avances.atom", feeds.ProgressUpdatesFeed(), name="progress-feed"),
     path("compromisos/avances/archivo/<int:page>.atom", feeds.ProgressUpdatesFeed(), name="progress-feed-archive"),
@@ -26,6 +27,11 @@ urlpatterns = [
         "compromisos/<str:code>/",
         views.follows_renamed_code(views.CommitmentDetailView.as_view()),
         name="commitment-detail",
+    ),
+    path(
+        "compromisos/<str:code>/cambios/",
+        views.follows_renamed_code(views.CommitmentReplanningListView.as_view()),
+        name="commitment-replannings",
     ),
     path(
         "compromisos/<str:code>/hitos/<int:order>/historial/",

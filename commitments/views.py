@@ -18,6 +18,8 @@ from commitments.models import (
     Evidence,
     Milestone,
     Organization,
+    Replanning,
+    stale_after_days,
     today,
 )
 from commitments.models.cocreation import STANDARDS_SOURCE
@@ -176,6 +178,47 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         )
 
 
+class ReplanningListView(ListView):
+    """The re-planning ledger of one commitment or one plan: every change of dates, newest first."""
+
+    template_name = "commitments/replanning_list.html"
+    context_object_name = "replannings"
+    paginate_by = 50
+
+    def get_scope(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.scope = self.get_scope()
+        return Replanning.objects.visible_to(self.request.user).for_list(*extensions.replanning_prefetches())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, **{self.scope_name: self.scope})
+
+
+class CommitmentReplanningListView(ReplanningListView):
+    page_versions = ("commitment:{code}", "vocabulary")
+    scope_name = "commitment"
+
+    def get_scope(self):
+        commitments = Commitment.objects.visible_to(self.request.user).select_related("plan")
+        return get_object_or_404(commitments.defer(*Commitment.UNSHOWN_FIELDS), code=self.kwargs["code"])
+
+    def get_queryset(self):
+        return super().get_queryset().filter(milestone__commitment=self.scope)
+
+
+class PlanReplanningListView(ReplanningListView):
+    page_versions = ("plan:{slug}", "vocabulary")
+    scope_name = "plan"
+
+    def get_scope(self):
+        return get_object_or_404(ActionPlan.objects.visible_to(self.request.user), slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return super().get_queryset().filter(milestone__commitment__plan=self.scope)
+
+
 class OrganizationDetailView(DetailView):
     page_versions = ("commitments",)  # its commitments' progress and delayed milestones
     template_name = "commitments/organization_detail.html"
@@ -194,6 +237,7 @@ class OrganizationDetailView(DetailView):
             .order_by("effective_due_on", "commitment__code", "order")
         )
         led = list(Commitment.objects.visible_to(user).for_list().filter(lead=organization))
+        punctuality = Milestone.objects.visible_to(user).filter(responsible=organization).punctuality()
         co_led = list(Commitment.objects.visible_to(user).for_list().filter(co_responsible=organization))
         return super().get_context_data(
             **kwargs,
@@ -201,6 +245,8 @@ class OrganizationDetailView(DetailView):
             led_progress=Commitment.progress_summary(led),
             co_led=co_led,
             delayed_milestones=delayed,
+            punctuality=punctuality,
+            stale_days=stale_after_days(),
             sources=Commitment.sources_of([*organization.led_plans.all(), *led, *co_led]),
         )
 

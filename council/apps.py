@@ -12,7 +12,7 @@ class CouncilConfig(AppConfig):
 
         from commitments import extensions
         from commitments.models import Milestone
-        from council.models import MilestoneReview, ProposalReference
+        from council.models import MilestoneReview, ProposalReference, ReplanApproval
 
         # The commitment page shows each milestone's latest council review (`milestone.council_reviews_shown` in
         # commitments/commitment_detail.html). commitments imports no other app: it asks the registry.
@@ -43,4 +43,13 @@ class CouncilConfig(AppConfig):
         extensions.provide(
             extensions.PROPOSAL_AGENDA_ITEMS,
             lambda code, user: [reference.agenda_item for reference in ProposalReference.objects.for_proposal(code)],
+        )
+        # The re-planning ledger's pages show the session (and agreement) that approved each change of dates
+        # (`replanning.council_approval_shown` in commitments/replanning_list.html).
+        extensions.add_replanning_prefetch(
+            Prefetch(
+                "council_approval",
+                queryset=ReplanApproval.objects.visible_to(None).select_related("session", "agreement"),
+                to_attr="council_approval_shown",
+            )
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Organization, ProgressUpdate
+from commitments.models import Organization, ProgressUpdate, Replanning
 from commitments.roles import ensure_role_groups
 from council.models import (
     COUNCIL_GROUP,
@@ -29,6 +29,7 @@ from council.models import (
     MilestoneReview,
     Minutes,
     ProposalReference,
+    ReplanApproval,
     Session,
     role_table,
 )
@@ -371,6 +372,25 @@ def make_reviews(held, rng):
     return reviewed
 
 
+def approve_replannings(held, agreements, rng):
+    """The council approves most demo changes of dates at its first held session after the change, some by an
+    agreement of that session."""
+    by_session = {}
+    for agreement in agreements:
+        by_session.setdefault(agreement.session_id, []).append(agreement)
+    days = [session.scheduled_on for session in held]
+    approvals = []
+    changes = Replanning.objects.filter(milestone__is_demo=True, council_approval__isnull=True).order_by("pk")
+    for change in changes.only("pk", "changed_at"):
+        index = bisect.bisect_left(days, timezone.localdate(change.changed_at))
+        if index == len(held) or rng.random() < 0.3:
+            continue
+        session = held[index]
+        agreement = rng.choice(by_session[session.pk]) if by_session.get(session.pk) and rng.random() < 0.5 else None
+        approvals.append(ReplanApproval(replanning=change, session=session, agreement=agreement))
+    return ReplanApproval.objects.bulk_create(approvals)
+
+
 def make_agendas(sessions, agreements, reviewed):
     items, follow_ups = [], []
     by_session = {}
@@ -434,9 +454,10 @@ def seed_demo(*, scale, password):
     agreements = make_agreements(held, list(demo_organizations().values()), rng)
     reviewed = make_reviews(held, rng)
     make_agendas(sessions, agreements, reviewed)
+    approvals = approve_replannings(held, agreements, rng)
     return {
-        "summary": f"{count} demonstration sessions with attendance, minutes, {len(agreements)} agreements "
-        f"and {sum(map(len, reviewed.values()))} milestone reviews.",
+        "summary": f"{count} demonstration sessions with attendance, minutes, {len(agreements)} agreements, "
+        f"{sum(map(len, reviewed.values()))} milestone reviews and {len(approvals)} approvals of changes of dates.",
         "accounts": accounts,
     }
 
@@ -501,13 +522,14 @@ def purge_sessions():
     agenda_history = AgendaItem.history.filter(**demo)
     raw_delete(apps.get_model("council", "HistoricalAgendaItem_agreements").objects.filter(history__in=agenda_history))
     raw_delete(Erratum.history.filter(minutes__session__is_demo=True))
-    for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
+    # Approvals first: they point at the sessions and agreements (PROTECT).
+    for model in (ReplanApproval, Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
         raw_delete(model.history.filter(**demo))
     raw_delete(ProposalReference.history.filter(agenda_item__session__is_demo=True))
     raw_delete(ProposalReference.objects.filter(agenda_item__session__is_demo=True))
     raw_delete(AgendaItem.agreements.through.objects.filter(agendaitem__session__is_demo=True))
     raw_delete(Erratum.objects.filter(minutes__session__is_demo=True))
-    for model in (Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
+    for model in (ReplanApproval, Attendance, Agreement, MilestoneReview, AgendaItem, Minutes):
         raw_delete(model.objects.filter(**demo))
     count = raw_delete(Session.objects.filter(is_demo=True))
     raw_delete(Session.history.filter(is_demo=True))

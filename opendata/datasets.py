@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import IntegerField, Max, QuerySet, Value
+from django.db.models import IntegerField, Max, Prefetch, QuerySet, Value
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -23,8 +23,9 @@ from commitments.models import (
     Milestone,
     Organization,
     ProgressUpdate,
+    Replanning,
 )
-from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
+from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, ReplanApproval, Session
 from opendata import participation, serializers
 from opendata.spreadsheets import SafeWriter
 from proposals.models import Proposal
@@ -235,6 +236,53 @@ DATASETS = [
             "status": ["exact"],
             "is_demo": ["exact"],
         },
+    ),
+    Dataset(
+        "cambios-de-fechas",
+        "replanning",
+        _("Changes of dates"),
+        _(
+            "The re-planning ledger: every change of a milestone's planned start or due date after its roadmap was "
+            "validated, with the old and new dates, the reason, the role and institution of who made it, and the "
+            "council session that approved it. Never the person's name."
+        ),
+        serializers.ReplanningSerializer,
+        lambda: (
+            Replanning.objects.visible_to(None)
+            .select_related("milestone__commitment__plan", "organization")
+            .prefetch_related(
+                Prefetch(
+                    "council_approval",
+                    queryset=ReplanApproval.objects.visible_to(None).select_related("session", "agreement"),
+                    to_attr="council_approval_shown",
+                )
+            )
+            .order_by("-changed_at", "-pk")
+        ),
+        updated_field="changed_at",
+        changes_with=(("council.ReplanApproval", "updated_at"),),
+        filterset_fields={
+            "milestone__commitment__code": ["exact"],
+            "milestone__commitment__plan__slug": ["exact"],
+            "organization__slug": ["exact"],
+            "role": ["exact"],
+            "milestone__is_demo": ["exact"],
+        },
+    ),
+    Dataset(
+        "puntualidad",
+        "punctuality",
+        _("Punctuality by institution"),
+        _(
+            "For each institution, over the milestones it is responsible for: the share completed by their original "
+            "due date and by their revised one, the average delay of those completed, and the share of its open "
+            "milestones with a recent report. Null where there is nothing to count."
+        ),
+        serializers.OrganizationPunctualitySerializer,
+        lambda: Organization.objects.visible_to(None).with_punctuality_counts().order_by("name"),
+        changes_with=(("commitments.Milestone", "updated_at"), ("commitments.ProgressUpdate", "created_at")),
+        lookup_field="slug",
+        filterset_fields={"kind": ["exact"], "is_demo": ["exact"]},
     ),
     Dataset(
         "avances",

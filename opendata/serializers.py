@@ -17,6 +17,7 @@ from commitments.models import (
     Milestone,
     Organization,
     ProgressUpdate,
+    Replanning,
 )
 from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
 from proposals.models import Proposal
@@ -176,6 +177,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
         max_digits=4, decimal_places=1, read_only=True, allow_null=True,
         help_text=_("Weighted mean of its milestones' progress, in %; null (no data) without milestones."),
     )  # fmt: skip
+    days_since_last_report = serializers.IntegerField(
+        source="days_since_report", read_only=True, allow_null=True,
+        help_text=_("Days since the latest report on any of its milestones; null when there is none."),
+    )  # fmt: skip
     source = SourceField()
 
     class Meta:
@@ -185,7 +190,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "problem_en", "status_quo", "action", "lead", "co_responsible", "ogp_values", "starts_on",
             "starts_on_precision", "ends_on", "ends_on_precision", "progress", "status", "self_assessed_completion",
             "irm_verifiability", "irm_potential_for_results",
-            "irm_completion", "irm_opened_government", "irm_assessor", "irm_assessed_on", "source", "is_demo",
+            "irm_completion", "irm_opened_government", "irm_assessor", "irm_assessed_on", "roadmap_validated_on",
+            "last_reported_on", "days_since_last_report", "source", "is_demo",
         ]  # fmt: skip
         extra_kwargs = help_texts(
             code=_("OGP code of the commitment, e.g. ECQTO0001: its stable identifier."),
@@ -208,6 +214,11 @@ class CommitmentSerializer(serializers.ModelSerializer):
             irm_opened_government=_("Independent assessment: did it open government?"),
             irm_assessor=_("Who made the independent assessment."),
             irm_assessed_on=_("Date of the independent assessment."),
+            roadmap_validated_on=_(
+                "Day the advisory council validated the roadmap, after which every change of dates is in the "
+                "re-planning ledger (dataset cambios-de-fechas); null when no source gives it."
+            ),
+            last_reported_on=_("Date of the latest report on any of its milestones; null when there is none."),
             is_demo=DEMO_HELP,
         )
 
@@ -227,13 +238,23 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("True when past its due date (revised, else planned) and not complete.")
     )
     days_delayed = serializers.IntegerField(read_only=True, help_text=_("Days past the due date; 0 if on time."))
+    days_since_last_report = serializers.IntegerField(
+        source="days_since_report", read_only=True, allow_null=True,
+        help_text=_("Days since its latest report; null when it has none."),
+    )  # fmt: skip
+    report_is_stale = serializers.BooleanField(
+        read_only=True,
+        help_text=_("True when open and its latest report (or, without one, its start) is older than the portal's "
+                    "threshold of days (PROGRESS_STALE_DAYS, 90 by default)."),
+    )  # fmt: skip
 
     class Meta:
         model = Milestone
         fields = [
             "id", "url", "page", "commitment", "order", "title", "description", "responsible", "starts_on",
             "due_on", "revised_due_on", "weight", "means_of_verification", "progress", "status",
-            "last_reported_on", "completed_on", "is_delayed", "days_delayed", "is_demo",
+            "last_reported_on", "completed_on", "is_delayed", "days_delayed", "days_since_last_report",
+            "report_is_stale", "is_demo",
         ]  # fmt: skip
         extra_kwargs = help_texts(
             id=_("Stable identifier of the milestone."),
@@ -248,8 +269,115 @@ class MilestoneSerializer(serializers.ModelSerializer):
             progress=_("Current progress in %, from the latest report."),
             status=status_help(Milestone.Status, _("From the latest report.")),
             last_reported_on=_("Date of the latest report."),
-            completed_on=_("Date it was reported complete."),
+            completed_on=_("Date it was reported complete: the first complete report since the last incomplete one."),
             is_demo=DEMO_HELP,
+        )
+
+
+class ReplanningSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:replanning-detail", help_text=_("Address of this record in the API.")
+    )
+    page = PageField(help_text=_("Address of the commitment's public ledger of changes of dates."))
+    commitment = serializers.CharField(
+        source="milestone.commitment.code", read_only=True, help_text=_("OGP code of the commitment.")
+    )
+    plan = serializers.CharField(
+        source="milestone.commitment.plan.slug", read_only=True, help_text=_("Identifier of the plan.")
+    )
+    milestone = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Identifier of the milestone."))
+    milestone_order = serializers.IntegerField(
+        source="milestone.order", read_only=True, help_text=_("Position of the milestone in the roadmap.")
+    )
+    planned_due_on = serializers.DateField(
+        source="milestone.due_on", read_only=True, help_text=_("The milestone's planned due date, as validated.")
+    )
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True,
+        help_text=_("Identifier of the institution of who made the change; null when unknown."),
+    )  # fmt: skip
+    role = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text=status_help(Replanning.Role, _("Role of who made the change; null when unknown.")),
+    )  # fmt: skip
+    approved_at_session = serializers.IntegerField(
+        source="approval_session_number", read_only=True, allow_null=True,
+        help_text=_("Number of the council session that approved the change; null if none is recorded."),
+    )  # fmt: skip
+    approved_by_agreement = serializers.IntegerField(
+        source="approval_agreement_number", read_only=True, allow_null=True,
+        help_text=_("Number of that session's agreement that approved it; null if none is recorded."),
+    )  # fmt: skip
+    is_demo = DemoField(source="milestone.is_demo")
+
+    class Meta:
+        model = Replanning
+        fields = [
+            "id", "url", "page", "plan", "commitment", "milestone", "milestone_order", "changed_at", "old_starts_on",
+            "new_starts_on", "old_due_on", "new_due_on", "planned_due_on", "reason", "role", "organization",
+            "approved_at_session", "approved_by_agreement", "is_demo",
+        ]  # fmt: skip
+        extra_kwargs = help_texts(
+            id=_("Stable identifier of the change."),
+            changed_at=_("When the change was made."),
+            old_starts_on=_("Planned start before the change."),
+            new_starts_on=_("Planned start after the change."),
+            old_due_on=_("Due date in force before the change (the revised one, else the planned one)."),
+            new_due_on=_("Due date in force after the change."),
+            reason=_("Why the dates changed, as published."),
+        )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["role"] = data["role"] or None
+        return data
+
+
+class OrganizationPunctualitySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:punctuality-detail", lookup_field="slug", help_text=_("Address of this record in the API.")
+    )
+    page = PageField()
+    milestone_count = serializers.IntegerField(
+        source="punctuality_figures.milestone_count", read_only=True,
+        help_text=_("Milestones it is responsible for."),
+    )  # fmt: skip
+    on_time_original = serializers.DecimalField(
+        source="punctuality_figures.on_time_original", max_digits=4, decimal_places=1, read_only=True,
+        allow_null=True,
+        help_text=_("% of its milestones completed by their original (validated) due date, among those complete or "
+                    "past that date; null (no data) when there are none."),
+    )  # fmt: skip
+    on_time_revised = serializers.DecimalField(
+        source="punctuality_figures.on_time_revised", max_digits=4, decimal_places=1, read_only=True,
+        allow_null=True,
+        help_text=_("% completed by their due date in force (the revised one when re-planned), among those "
+                    "complete or past it; null when there are none."),
+    )  # fmt: skip
+    average_delay_days = serializers.DecimalField(
+        source="punctuality_figures.average_delay_days", max_digits=6, decimal_places=1, read_only=True,
+        allow_null=True,
+        help_text=_("Mean days from the original due date to completion of its completed milestones (an early "
+                    "completion counts 0); null when none is complete."),
+    )  # fmt: skip
+    fresh_reports = serializers.DecimalField(
+        source="punctuality_figures.fresh_reports", max_digits=4, decimal_places=1, read_only=True,
+        allow_null=True,
+        help_text=_("% of its open milestones already started whose latest report is at most PROGRESS_STALE_DAYS "
+                    "(90 by default) days old; null when there are none."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Organization
+        fields = [
+            "slug", "url", "page", "name", "acronym", "milestone_count", "on_time_original", "on_time_revised",
+            "average_delay_days", "fresh_reports", "is_demo",
+        ]  # fmt: skip
+        extra_kwargs = help_texts(
+            slug=_("Stable identifier of the organization."),
+            name=_("Official name."),
+            acronym=_("Acronym used in the plan."),
+            is_demo=_("True for a fictional demonstration institution: its figures come from demonstration data."),
         )
 
 

@@ -178,6 +178,19 @@ def _update_changed(update):
     return _commitment_pages(list(commitment_ids), [update.milestone_id])
 
 
+def _replanning_changed(replanning):
+    """A change of dates: its commitment's page and ledger, its plan's page and ledger (`plan:{slug}`)."""
+    Milestone = apps.get_model("commitments", "Milestone")
+    commitment_ids = Milestone.objects.filter(pk=replanning.milestone_id).values_list("commitment_id", flat=True)
+    return _commitment_pages(list(commitment_ids), [replanning.milestone_id])
+
+
+def _approval_changed(approval):
+    Replanning = apps.get_model("commitments", "Replanning")
+    replanning = Replanning.objects.filter(pk=approval.replanning_id).first()
+    return _replanning_changed(replanning) if replanning else ["commitments"]
+
+
 def _evidence_changed(evidence):
     ProgressUpdate = apps.get_model("commitments", "ProgressUpdate")
     update = ProgressUpdate.objects.filter(pk=evidence.update_id).first()
@@ -251,6 +264,7 @@ BUMPS = {
     "commitments.milestone": _milestone_changed,
     "commitments.progressupdate": _update_changed,
     "commitments.evidence": _evidence_changed,
+    "commitments.replanning": _replanning_changed,
     "commitments.organization": _organization_changed,
     "commitments.ogpvalue": _vocabulary("commitments"),
     # The standards page and the end-of-term report of its plan.
@@ -265,6 +279,7 @@ BUMPS = {
     "council.milestonereview": _review_changed,
     "council.councilmember": _vocabulary("council"),
     "council.quorumrule": _vocabulary("council"),  # session pages state the rule they apply
+    "council.replanapproval": _approval_changed,
     "proposals.proposal": _proposal_changed,
     "proposals.statusevent": _event_changed,
     "proposals.publicmeeting": _meeting_changed,

@@ -44,6 +44,8 @@ PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 # council's public page quotes the plan file.
 PLAN_DATA_FILE = BASE_DIR / "quito_ga" / "data" / "quito-plan-2022-2023.json"
 PARISHES_DATA_FILE = BASE_DIR / "quito_ga" / "data" / "quito-parishes.json"
+# An open milestone whose latest report is older than this many days is flagged ("último reporte hace N días").
+PROGRESS_STALE_DAYS = int(os.environ.get("DJANGO_PROGRESS_STALE_DAYS", "90"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -236,7 +238,7 @@ PAGE_CACHE_QUERY_PARAMETERS = frozenset(
         "milestone__id", "milestone__commitment__code", "update__milestone__commitment__code", "sector", "role",
         "organization__slug", "scheduled_on__gte", "scheduled_on__lte", "session__number", "member__id", "outcome",
         "zone__slug", "call__id", "is_demo", "milestone__is_demo", "update__milestone__is_demo", "session__is_demo",
-        "format", "call__plan__slug",
+        "format", "call__plan__slug", "milestone__commitment__plan__slug",
     }
 )  # fmt: skip
 

@@ -5,6 +5,7 @@
 - `staff`: role groups and their permission table, staff profiles.
 - `roadmap`: commitments and milestones (together: each reads the other), with their QuerySets.
 - `progress`: progress updates and evidence.
+- `replanning`: the re-planning ledger (changes of a milestone's dates after the roadmap's validation).
 - `cocreation`: OGP's co-creation standards as a checklist per plan.
 - `demo`: the demonstration-data flag and the signal receivers that reset it (registered by this import).
 """
@@ -33,6 +34,7 @@ from commitments.models.progress import (
     file_sha256,
     fill_evidence_checksums,
 )
+from commitments.models.replanning import Replanning, ReplanningQuerySet
 from commitments.models.roadmap import (
     DUE_SOON_DAYS,
     NO_REPORT_DAYS,
@@ -42,6 +44,8 @@ from commitments.models.roadmap import (
     Completion,
     Milestone,
     MilestoneQuerySet,
+    Punctuality,
+    stale_after_days,
 )
 from commitments.models.staff import (
     COORDINATION_GROUP,
@@ -82,6 +86,9 @@ __all__ = [
     "OrganizationQuerySet",
     "ProgressUpdate",
     "ProgressUpdateQuerySet",
+    "Punctuality",
+    "Replanning",
+    "ReplanningQuerySet",
     "StaffProfile",
     "coordinates_plans",
     "demo_data_present",
@@ -91,6 +98,7 @@ __all__ = [
     "forget_demo_data_flag",
     "precision_field",
     "staff_organization_id",
+    "stale_after_days",
     "today",
     "translated_fields_field",
     "validate_evidence_file",

@@ -27,6 +27,14 @@ class OrganizationQuerySet(PublicQuerySet):
             ),
         )
 
+    def with_punctuality_counts(self, on=None):
+        """Annotate the counts behind each institution's `Punctuality` (`punctuality_<count>`), over the milestones
+        it is responsible for: one grouped query, whatever the number of institutions."""
+        from commitments.models.roadmap import punctuality_counts  # roadmap.py imports this module
+
+        counts = punctuality_counts("milestones__", on)
+        return self.annotate(**{f"punctuality_{name}": expression for name, expression in counts.items()})
+
     def least_punctual_first(self, on=None):
         """Institutions with milestones, the lowest share on time first; those with none due yet last."""
         share = models.Case(
@@ -72,6 +80,12 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("commitments:organization-detail", kwargs={"slug": self.slug})
+
+    def punctuality_figures(self):
+        """Its `Punctuality`; needs `with_punctuality_counts()`."""
+        from commitments.models.roadmap import Punctuality  # roadmap.py imports this module
+
+        return Punctuality.of(self)
 
     def punctuality(self):
         """Percentage of its due milestones completed by their due date; None (no data) when none is due yet.

@@ -3,15 +3,18 @@
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,7 +30,7 @@ from commitments.models.base import (
 from commitments.models.plans import ActionPlan, OgpValue, Organization
 from commitments.models.staff import EDITOR_GROUP, coordinates_plans, staff_organization_id
 from commitments.search import build_search_text, text_search
-from commitments.versioning import Versioned
+from commitments.versioning import Versioned, locked
 from commitments.visibility import PublicQuerySet
 
 
@@ -39,6 +42,33 @@ class Completion(models.TextChoices):
     LIMITED = "limited", _("Limited")
     SUBSTANTIAL = "substantial", _("Substantial")
     COMPLETE = "complete", _("Complete")
+
+
+def stale_after_days():
+    """After how many days without a report an open milestone's last report is old (`PROGRESS_STALE_DAYS`)."""
+    return settings.PROGRESS_STALE_DAYS
+
+
+def days_since(day, on=None):
+    """Whole days from `day` to `on` (today by default); None when there is no day (never 0)."""
+    return None if day is None else ((on or today()) - day).days
+
+
+class DaysBetween(models.Func):
+    """Whole days from the second date to the first, computed by the database."""
+
+    arity = 2
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL: date - date is an integer number of days.
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(", **extra,
+        )  # fmt: skip
 
 
 class CommitmentQuerySet(PublicQuerySet):
@@ -60,7 +90,7 @@ class CommitmentQuerySet(PublicQuerySet):
         """Recompute the stored milestone figures of these commitments at once: call it after bulk work."""
         rows = {}
         for commitment_id, *row in Milestone.objects.filter(commitment__in=self.values("pk")).values_list(
-            "commitment_id", "status", "progress", "weight", "effective_due_on"
+            "commitment_id", "status", "progress", "weight", "effective_due_on", "last_reported_on"
         ):
             rows.setdefault(commitment_id, []).append(row)
         now = timezone.now()
@@ -207,6 +237,11 @@ class Commitment(Bilingual):
         _("assessor"), max_length=200, blank=True, help_text=_("OGP's IRM or the local monitoring body.")
     )
     irm_assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    roadmap_validated_on = models.DateField(
+        _("roadmap validated on"), null=True, blank=True,
+        help_text=_("The day the advisory council validated the roadmap. From then on every change of a "
+                    "milestone's planned dates needs a reason and is published. Leave empty when no source gives it."),
+    )  # fmt: skip
     is_demo = models.BooleanField(_("demonstration data"), default=False)
     translated_fields = translated_fields_field()
     sources = models.TextField(_("sources"), blank=True, help_text=_("One address per line."))
@@ -216,12 +251,16 @@ class Commitment(Bilingual):
     # The due dates in force of the incomplete milestones (ISO, sorted), and the earliest: what "delayed" needs.
     open_due_dates = models.JSONField(default=list, blank=True, editable=False)
     next_due_on = models.DateField(null=True, blank=True, editable=False)
+    # The latest report on any of its milestones: "último reporte hace N días".
+    last_reported_on = models.DateField(_("last reported on"), null=True, blank=True, editable=False)
     # Lower-case copy of code, titles and problem, also without accents, kept by save(); on PostgreSQL a trigger
     # keeps its Spanish text-search vector (migration 0008), which the search ranks.
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
 
-    SUMMARY_FIELDS = ["milestone_count", "complete_count", "open_due_dates", "next_due_on", "progress"]
+    SUMMARY_FIELDS = [
+        "milestone_count", "complete_count", "open_due_dates", "next_due_on", "progress", "last_reported_on"
+    ]  # fmt: skip
     SEARCHED_FIELDS = ["code", "title", "title_en", "short_title", "short_title_en", "problem", "problem_en"]
     UNSHOWN_FIELDS = ["search_text", "search_vector"]
 
@@ -285,6 +324,24 @@ class Commitment(Bilingual):
                 {"ends_on": ValidationError(_("The end cannot be before the start."), code="ends_before_start")}
             )
 
+    def roadmap_is_validated(self, on=None):
+        """Whether the roadmap was validated by `on` (today by default): from then on its dates change with a reason."""
+        return self.roadmap_validated_on is not None and self.roadmap_validated_on <= (on or today())
+
+    def days_since_report(self, on=None):
+        """Days since the latest report on any of its milestones; None when there is none."""
+        return days_since(self.last_reported_on, on)
+
+    def stale_after_days(self):
+        return stale_after_days()
+
+    def report_is_stale(self, on=None):
+        """An incomplete commitment whose latest report (or, without one, whose start) is older than the threshold."""
+        if self.status in (self.Status.COMPLETE, self.Status.NO_DATA):
+            return False
+        days = days_since(self.last_reported_on or self.starts_on, on)
+        return days is not None and days > stale_after_days()
+
     def has_ogp_code(self):
         return not self.code.startswith((LOCAL_CODE_PREFIX, DEMO_CODE_PREFIX))
 
@@ -326,7 +383,7 @@ class Commitment(Bilingual):
 
     def refresh_summary(self):
         """Recompute the stored milestone figures: counts, open due dates and the weighted mean progress."""
-        rows = self.milestones.values_list("status", "progress", "weight", "effective_due_on")
+        rows = self.milestones.values_list("status", "progress", "weight", "effective_due_on", "last_reported_on")
         summary = self.summarise(rows)
         for name, value in summary.items():
             setattr(self, name, value)
@@ -335,13 +392,14 @@ class Commitment(Bilingual):
 
     @staticmethod
     def summarise(rows):
-        """The stored figures from the milestones' (status, progress, weight, due date in force)."""
+        """The stored figures from the milestones' (status, progress, weight, due date in force, last report)."""
         rows = list(rows)
-        weights = sum(weight for _status, _progress, weight, _due in rows)
-        open_due = sorted(due for status, _progress, _weight, due in rows if status != Milestone.Status.COMPLETE)
+        weights = sum(weight for _status, _progress, weight, _due, _reported in rows)
+        open_due = sorted(due for status, _progress, _weight, due, _r in rows if status != Milestone.Status.COMPLETE)
+        reported = [day for *_rest, day in rows if day is not None]
         progress = None  # no milestones: unknown, never 0
         if weights:
-            weighted = sum(progress * weight for _status, progress, weight, _due in rows)
+            weighted = sum(progress * weight for _status, progress, weight, _due, _reported in rows)
             progress = (Decimal(weighted) / Decimal(weights)).quantize(Decimal("0.1"), ROUND_HALF_UP)
         return {
             "milestone_count": len(rows),
@@ -349,6 +407,7 @@ class Commitment(Bilingual):
             "open_due_dates": [due.isoformat() for due in open_due],
             "next_due_on": open_due[0] if open_due else None,
             "progress": progress,
+            "last_reported_on": max(reported, default=None),
         }
 
     @staticmethod
@@ -380,14 +439,35 @@ class MilestoneQuerySet(PublicQuerySet):
         plus what other apps registered (`extra_prefetches`)."""
         from commitments.models.progress import ProgressUpdate  # progress.py imports this module
 
-        return self.select_related("responsible").prefetch_related(
-            models.Prefetch(
-                "updates",
-                queryset=ProgressUpdate.objects.latest_per_milestone().prefetch_related("evidence"),
-                to_attr="latest_updates",
-            ),
-            *extra_prefetches,
+        return (
+            self.select_related("responsible")
+            .with_replanning_count()
+            .prefetch_related(
+                models.Prefetch(
+                    "updates",
+                    queryset=ProgressUpdate.objects.latest_per_milestone().prefetch_related("evidence"),
+                    to_attr="latest_updates",
+                ),
+                *extra_prefetches,
+            )
         )
+
+    def with_replanning_count(self):
+        """Annotate `replanning_count`: how many times its dates changed after the roadmap's validation."""
+        from commitments.models.replanning import Replanning  # replanning.py imports this module
+
+        counts = (
+            Replanning.objects.filter(milestone=OuterRef("pk"))
+            .order_by()
+            .values("milestone")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(replanning_count=Coalesce(Subquery(counts), 0))
+
+    def punctuality(self, on=None):
+        """The punctuality figures of these milestones (see `Punctuality`), in one aggregate query."""
+        return Punctuality(self.aggregate(**punctuality_counts(on=on)))
 
     def editable_by(self, user):
         """Milestones a staff user may report on: coordination sees all, an editor only their institution's."""
@@ -467,6 +547,10 @@ class Milestone(Versioned):
     is_demo = models.BooleanField(_("demonstration data"), default=False)
 
     conflict_ignored_fields = ("effective_due_on",)
+    PLANNED_DATE_FIELDS = ("starts_on", "due_on", "revised_due_on")
+    # Set by `replan()` or an admin form for the next save: a change of dates after validation needs them.
+    replan_reason = ""
+    replanned_by = None
 
     # The row's last change (opendata.datasets: a dataset's "last update"; the sitemap's lastmod).
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
@@ -498,11 +582,83 @@ class Milestone(Versioned):
 
     def save(self, *args, **kwargs):
         self.effective_due_on = self.revised_due_on or self.due_on
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            replanning = self.pending_replanning(kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
+            if replanning is not None:
+                replanning.save()
+        self.replan_reason, self.replanned_by = "", None
         self.commitment.refresh_summary()
 
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#hito-{self.order}"
+
+    def pending_replanning(self, update_fields=None):
+        """The ledger entry this save must write, or None; refuse a change of dates after validation without a
+        reason, and any change of the validated planned due date.
+
+        Bulk writes (`QuerySet.update`, `bulk_create`: the loaders, before any validation) do not come here."""
+        from commitments.models.replanning import Replanning  # replanning.py imports this module
+
+        if self._state.adding or self.pk is None:
+            return None
+        if update_fields is not None and not set(update_fields) & {*self.PLANNED_DATE_FIELDS, "effective_due_on"}:
+            return None
+        commitment = self.commitment
+        if not commitment.roadmap_is_validated():
+            return None
+        stored = locked(Milestone._base_manager.filter(pk=self.pk)).values_list(*self.PLANNED_DATE_FIELDS).first()
+        if stored is None:
+            return None
+        old_starts_on, old_due_on, old_revised_due_on = stored
+        if self.due_on != old_due_on:
+            raise ValidationError(self.validated_due_on_message(commitment), code="validated_due_on")
+        old_due = old_revised_due_on or old_due_on
+        if (old_starts_on, old_due) == (self.starts_on, self.effective_due_on):
+            return None
+        reason = (self.replan_reason or "").strip()
+        if not reason:
+            raise ValidationError(self.reason_required_message(commitment), code="replan_reason_required")
+        return Replanning(
+            milestone=self, old_starts_on=old_starts_on, new_starts_on=self.starts_on, old_due_on=old_due,
+            new_due_on=self.effective_due_on, reason=reason, **Replanning.author_fields(self.replanned_by),
+        )  # fmt: skip
+
+    @staticmethod
+    def reason_required_message(commitment):
+        return _(
+            "The roadmap of this commitment was validated on %(date)s: give the reason for the change of dates. "
+            "The reason is published with the change."
+        ) % {"date": date_format(commitment.roadmap_validated_on)}
+
+    @staticmethod
+    def validated_due_on_message(commitment):
+        return _(
+            "The roadmap of this commitment was validated on %(date)s: its planned due date stays as validated. "
+            "Change the revised due date instead, with the reason."
+        ) % {"date": date_format(commitment.roadmap_validated_on)}
+
+    def replan(self, *, reason, by=None, starts_on=None, due_on=None):
+        """Move the planned start and/or the due date; return the ledger entry written (None before validation).
+
+        Before the roadmap's validation the draft's dates change as they are. After it, `due_on` becomes the
+        revised due date (the validated one stays, for punctuality), and the change is written to the ledger with
+        `reason` (required) and `by`."""
+        validated = self.commitment.roadmap_is_validated()
+        if starts_on is not None:
+            self.starts_on = starts_on
+        if due_on is not None:
+            if validated:
+                self.revised_due_on = None if due_on == self.due_on else due_on
+            else:
+                self.due_on = due_on
+        self.clean()
+        self.replan_reason, self.replanned_by = reason or "", by
+        try:
+            self.save()
+        finally:
+            self.replan_reason, self.replanned_by = "", None
+        return self.replannings.order_by("-pk").first() if validated else None
 
     def delete(self, *args, **kwargs):
         commitment = self.commitment
@@ -548,6 +704,20 @@ class Milestone(Versioned):
             return 0
         return ((on or today()) - (self.revised_due_on or self.due_on)).days
 
+    def days_since_report(self, on=None):
+        """Days since its latest report; None when it has none (shown as "Sin reportes", never 0)."""
+        return days_since(self.last_reported_on, on)
+
+    def stale_after_days(self):
+        return stale_after_days()
+
+    def report_is_stale(self, on=None):
+        """Open, and its latest report (or, without one, its start) older than `PROGRESS_STALE_DAYS`."""
+        if self.is_complete():
+            return False
+        days = days_since(self.last_reported_on or self.starts_on, on)
+        return days is not None and days > stale_after_days()
+
     def is_rescheduled(self):
         return self.revised_due_on is not None and self.revised_due_on != self.due_on
 
@@ -592,6 +762,19 @@ class Milestone(Versioned):
             item.save()
         return update
 
+    def completion_date(self):
+        """The day it was reported complete: the first of the complete reports since the last incomplete one (a
+        later report at 100 % adding evidence does not move it)."""
+        complete = self.Status.COMPLETE
+        last_open = (
+            self.updates.exclude(status=complete).order_by("-reported_on", "-created_at", "-pk").values("reported_on")
+        )
+        since = self.updates.filter(status=complete)
+        last_open_day = last_open.first()
+        if last_open_day is not None:
+            since = since.filter(reported_on__gte=last_open_day["reported_on"])
+        return since.order_by("reported_on").values_list("reported_on", flat=True).first()
+
     def apply_latest_update(self):
         """Copy the latest update's progress and status onto the milestone, then the commitment's progress."""
         latest = self.updates.order_by("-reported_on", "-created_at", "-pk").first()
@@ -604,7 +787,7 @@ class Milestone(Versioned):
             )
         else:
             self.progress, self.status, self.last_reported_on = latest.progress, latest.status, latest.reported_on
-            self.completed_on = latest.reported_on if latest.status == self.Status.COMPLETE else None
+            self.completed_on = self.completion_date() if latest.status == self.Status.COMPLETE else None
         # A report changes the milestone: forms opened before it are stale, like after any other save.
         Milestone.objects.filter(pk=self.pk).update(
             version=F("version") + 1,
@@ -647,3 +830,82 @@ class CommitmentAlias(models.Model):
 
     def __str__(self):
         return f"{self.code} → {self.commitment_id}"
+
+
+def punctuality_counts(prefix="", on=None):
+    """The counts behind `Punctuality`, as aggregates over milestones (`prefix` reaches them from another model,
+    e.g. "milestones__" from Organization): conditional counts, one pass over the rows they are given."""
+    on = on or today()
+    fresh_since = on - datetime.timedelta(days=stale_after_days())
+
+    def field(name):
+        return f"{prefix}{name}"
+
+    def q(**lookups):
+        return Q(**{field(name): value for name, value in lookups.items()})
+
+    complete = q(status=Milestone.Status.COMPLETE)
+    completed = complete & q(completed_on__isnull=False)
+    open_started = ~complete & q(starts_on__lte=on)
+    pk = field("id")
+    return {
+        "milestone_count": Count(pk),
+        "original_decided": Count(pk, filter=complete | q(due_on__lt=on)),
+        "original_on_time": Count(pk, filter=completed & q(completed_on__lte=F(field("due_on")))),
+        "revised_decided": Count(pk, filter=complete | q(effective_due_on__lt=on)),
+        "revised_on_time": Count(pk, filter=completed & q(completed_on__lte=F(field("effective_due_on")))),
+        "completed_count": Count(pk, filter=completed),
+        "delay_days": Sum(
+            Greatest(DaysBetween(F(field("completed_on")), F(field("due_on"))), Value(0)), filter=completed
+        ),
+        "open_started": Count(pk, filter=open_started),
+        "open_fresh": Count(pk, filter=open_started & q(last_reported_on__gte=fresh_since)),
+    }
+
+
+PUNCTUALITY_COUNTS = (
+    "milestone_count", "original_decided", "original_on_time", "revised_decided", "revised_on_time",
+    "completed_count", "delay_days", "open_started", "open_fresh",
+)  # fmt: skip
+
+
+def _share(part, whole):
+    return None if not whole else round(Decimal(part * 100) / Decimal(whole), 1)
+
+
+class Punctuality:
+    """An institution's punctuality over the milestones it is responsible for; None (no data) where the count it
+    divides by is 0, never 0 %.
+
+    - `on_time_original`: % of its milestones decided so far (complete, or past their planned due date) that were
+      completed by their planned (validated) due date;
+    - `on_time_revised`: the same against the due date in force (the revised one when re-planned);
+    - `average_delay_days`: mean days past the planned due date of its completed milestones (early counts 0);
+    - `fresh_reports`: % of its open milestones already started whose latest report is at most
+      `PROGRESS_STALE_DAYS` days old.
+    """
+
+    def __init__(self, counts):
+        self.counts = {name: counts.get(name) or 0 for name in PUNCTUALITY_COUNTS}
+        c = self.counts
+        self.milestone_count = c["milestone_count"]
+        self.on_time_original = _share(c["original_on_time"], c["original_decided"])
+        self.on_time_revised = _share(c["revised_on_time"], c["revised_decided"])
+        self.average_delay_days = (
+            round(Decimal(c["delay_days"]) / Decimal(c["completed_count"]), 1) if c["completed_count"] else None
+        )
+        self.fresh_reports = _share(c["open_fresh"], c["open_started"])
+
+    @classmethod
+    def of(cls, obj):
+        """From an object annotated by `OrganizationQuerySet.with_punctuality_counts()`."""
+        return cls({name: getattr(obj, f"punctuality_{name}", 0) for name in PUNCTUALITY_COUNTS})
+
+    def as_dict(self):
+        return {
+            "milestone_count": self.milestone_count,
+            "on_time_original": self.on_time_original,
+            "on_time_revised": self.on_time_revised,
+            "average_delay_days": self.average_delay_days,
+            "fresh_reports": self.fresh_reports,
+        }

@@ -18,10 +18,11 @@ ROLE_PERMISSIONS = {
         ]
         for action in ["add", "change", "delete", "view"]
     ]
-    + ["add_progressupdate", "change_progressupdate", "view_progressupdate", "view_ogpvalue"],
+    + ["add_progressupdate", "change_progressupdate", "view_progressupdate", "view_ogpvalue", "view_replanning"],
     EDITOR_GROUP: [
         "view_organization", "view_actionplan", "view_commitment", "view_ogpvalue", "view_milestone",
         "change_milestone", "view_progressupdate", "add_progressupdate", "view_evidence", "add_evidence",
+        "view_replanning",
     ],
 }  # fmt: skip
 

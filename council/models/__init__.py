@@ -5,10 +5,12 @@
 - `quorum`: the quorum rule, as data (seats that count, threshold, from a date), and the quorum it gives.
 - `sessions`: sessions, agenda items, attendance.
 - `records`: agreements, milestone reviews, minutes and errata.
+- `approvals`: the council's approval of a change of a milestone's dates (the commitments' re-planning ledger).
 """
 
 from commitments.models import today
 from commitments.validators import validate_pdf
+from council.models.approvals import ReplanApproval, ReplanApprovalQuerySet
 from council.models.members import CouncilMember, CouncilMemberQuerySet, in_office_on
 from council.models.quorum import Quorum, QuorumRule
 from council.models.records import (
@@ -55,6 +57,8 @@ __all__ = [
     "ProposalReference",
     "Quorum",
     "QuorumRule",
+    "ReplanApproval",
+    "ReplanApprovalQuerySet",
     "Session",
     "SessionQuerySet",
     "in_office_on",

@@ -9,13 +9,13 @@ ROLE_PERMISSIONS = {
     SECRETARIAT_GROUP: {
         "session": _ALL, "agendaitem": _ALL, "attendance": _ALL, "agreement": _ALL, "milestonereview": _ALL,
         "minutes": ["add", "change", "view", "approve", "publish"], "erratum": ["add", "view"],
-        "councilmember": ["view"],
+        "councilmember": ["view"], "replanapproval": _ALL,
     },
     # Members with an account record the sessions they hold and approve minutes.
     COUNCIL_GROUP: {
         "session": ["change", "view"], "agendaitem": ["view"], "attendance": ["add", "change", "view"],
         "agreement": _ALL, "milestonereview": _ALL, "minutes": ["add", "change", "view", "approve"],
-        "erratum": ["view"], "councilmember": ["view"],
+        "erratum": ["view"], "councilmember": ["view"], "replanapproval": _ALL,
     },
 }  # fmt: skip
 
@@ -29,7 +29,7 @@ def role_codenames(group_name):
 
 
 # Read-only access to the roadmaps, to pick the milestone or commitment an agenda item or a review is about.
-COMMITMENTS_READ = ["view_commitment", "view_milestone"]
+COMMITMENTS_READ = ["view_commitment", "view_milestone", "view_replanning"]
 
 
 def role_table():

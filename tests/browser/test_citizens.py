@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from commitments.models import ActionPlan
+from commitments.models import ActionPlan, Replanning
 from council.models import Session
 from proposals.models import Proposal
 
@@ -17,6 +17,7 @@ def pages():
     plan = ActionPlan.objects.filter(is_demo=False).order_by("-number").first()
     session = Session.objects.order_by("number").first()
     proposal = Proposal.objects.order_by("pk").first()
+    replanned = Replanning.objects.select_related("milestone__commitment__plan", "milestone__responsible").first()
     return [
         "/",
         "/planes/",
@@ -24,6 +25,10 @@ def pages():
         "/compromisos/",
         "/compromisos/DEMOQ0001/",
         "/compromisos/ECQTO0001/",
+        "/compromisos/ECQTO0001/cambios/",
+        f"{replanned.milestone.commitment.get_absolute_url()}cambios/",
+        f"{replanned.milestone.commitment.plan.get_absolute_url()}cambios/",
+        replanned.milestone.responsible.get_absolute_url(),
         "/consejo/",
         "/consejo/sesiones/",
         session.get_absolute_url(),

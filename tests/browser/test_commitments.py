@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from commitments.models import Milestone
+from commitments.models import Milestone, Replanning
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,6 +56,28 @@ def test_editor_cannot_reach_another_institutions_milestone(page, seeded):
     assert response.status == 403
 
 
+def test_editor_replans_a_milestone_with_a_reason_and_the_public_ledger_shows_it(page, seeded):
+    milestone = Milestone.objects.filter(commitment__code="DEMOQ0001", revised_due_on__isnull=True).first()
+    log_in(page, "editor")
+    page.goto(f"/admin/commitments/milestone/{milestone.pk}/change/")
+    page.locator("#id_revised_due_on").fill("2031-01-31")
+    page.locator("input[name=_save]").click()
+    # No reason: refused in Spanish, and the date typed is still in the form.
+    assert "indique el motivo del cambio de fechas" in page.locator(".errorlist").first.inner_text()
+    assert page.locator("#id_revised_due_on").input_value() == "2031-01-31"
+    page.locator("#id_replan_reason").fill("El proveedor ficticio pidió un mes más (demostración).")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/commitments/milestone/")
+    assert Replanning.objects.filter(milestone=milestone, reason__startswith="El proveedor ficticio").exists()
+    page.goto("/compromisos/DEMOQ0001/cambios/")
+    first = page.locator(".change").first
+    assert "El proveedor ficticio pidió un mes más (demostración)." in first.inner_text()
+    assert "Editor institucional" in first.inner_text()
+    assert "editor" not in first.inner_text()  # the account name (lower case) is never shown
+    page.goto("/compromisos/DEMOQ0001/")
+    assert "Fecha cambiada" in page.locator(f"#hito-{milestone.order}").inner_text()
+
+
 PUBLIC_PAGES = [
     "/",
     "/planes/",
@@ -68,6 +90,10 @@ PUBLIC_PAGES = [
     "/compromisos/QGAPA0102/",
     "/instituciones/sgctypc/",
     "/instituciones/demo-sivd/",
+    "/compromisos/ECQTO0001/cambios/",
+    "/compromisos/DEMOQ0001/cambios/",
+    "/planes/plan-demostracion-90/cambios/",
+    "/planes/segundo-plan-2022-2023/cambios/",
 ]
 
 

@@ -243,8 +243,12 @@ def test_management_commands_run_both_loaders(capsys):
     assert "coordinador, editor, editor2" in output
 
 
-# What the stored milestone figures say of a commitment the sources give no roadmap: none, progress unknown.
-NO_ROADMAP = {"milestone_count": 0, "complete_count": 0, "open_due_dates": [], "next_due_on": None}
+# What the stored milestone figures say of a commitment the sources give no roadmap: none, progress unknown, no
+# report, and no validation date (no source gives one).
+NO_ROADMAP = {
+    "milestone_count": 0, "complete_count": 0, "open_due_dates": [], "next_due_on": None, "last_reported_on": None,
+    "roadmap_validated_on": None,
+}  # fmt: skip
 
 
 def stored(obj):

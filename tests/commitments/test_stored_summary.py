@@ -21,7 +21,7 @@ def stored(commitment):
 
 def recomputed(commitment):
     rows = Milestone.objects.filter(commitment=commitment).values_list(
-        "status", "progress", "weight", "effective_due_on"
+        "status", "progress", "weight", "effective_due_on", "last_reported_on"
     )
     return Commitment.summarise(rows)
 
@@ -30,6 +30,7 @@ def test_a_commitment_without_milestones_has_unknown_progress_never_zero():
     commitment = CommitmentFactory()
     assert stored(commitment) == {
         "milestone_count": 0, "complete_count": 0, "open_due_dates": [], "next_due_on": None, "progress": None,
+        "last_reported_on": None,
     }  # fmt: skip
     assert commitment.status == Commitment.Status.NO_DATA
 
@@ -40,7 +41,7 @@ def test_saving_a_milestone_updates_the_counts_and_due_dates():
     milestone = MilestoneFactory(commitment=commitment, due_on=PAST, weight=3)
     assert stored(commitment) == {
         "milestone_count": 2, "complete_count": 0, "open_due_dates": ["2023-06-30", "2023-06-30"],
-        "next_due_on": PAST, "progress": Decimal("0.0"),
+        "next_due_on": PAST, "progress": Decimal("0.0"), "last_reported_on": None,
     }  # fmt: skip
     milestone.revised_due_on = today() + datetime.timedelta(days=30)
     milestone.save()

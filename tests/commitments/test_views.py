@@ -33,8 +33,10 @@ QUERY_BUDGET = {
     # + the proposals that shaped it (registered by proposals in commitments/extensions.py)
     "/compromisos/ECQTO0001/": 5,  # the real commitment has no roadmap in the sources: no milestone queries
     "/compromisos/DEMOQ0001/": 8,  # 6 + the council's reviews + the proposals (commitments/extensions.py)
-    "/instituciones/sgctypc/": 5,  # + the plans it leads
-    "/instituciones/demo-sivd/": 5,
+    "/instituciones/sgctypc/": 6,  # + the plans it leads, + its punctuality (one aggregate)
+    "/instituciones/demo-sivd/": 6,
+    # The plan, the count, the changes with their milestone, commitment, plan and institution, the approvals.
+    "/planes/plan-demostracion-90/cambios/": 4,
     "/en/compromisos/ECQTO0005/": 5,
     "/en/compromisos/DEMOQ0002/": 8,
     "/compromisos/?q=participacion": 5,  # accent-free search: the same queries as the plain list

@@ -77,10 +77,10 @@ def test_the_migration_creates_both_groups_with_council_permissions_and_read_onl
     for name in (SECRETARIAT_GROUP, COUNCIL_GROUP):
         permissions = Group.objects.get(name=name).permissions
         outside = set(permissions.exclude(content_type__app_label="council").values_list("codename", flat=True))
-        assert outside == {"view_commitment", "view_milestone"}
+        assert outside == {"view_commitment", "view_milestone", "view_replanning"}  # the ledger, to pick a change
     council = set(Group.objects.get(name=COUNCIL_GROUP).permissions.values_list("codename", flat=True))
     assert "approve_minutes" in council and "publish_minutes" not in council and "add_session" not in council
-    assert council - {"view_commitment", "view_milestone"} == set(role_codenames(COUNCIL_GROUP))
+    assert council - {"view_commitment", "view_milestone", "view_replanning"} == set(role_codenames(COUNCIL_GROUP))
 
 
 def test_secretariat_convenes_a_session_whose_agenda_follows_up_open_agreements(client, secretaria, members):
@@ -265,9 +265,10 @@ def test_commitments_staff_and_anonymous_users_reach_nothing_of_the_council(clie
 
 
 def test_council_member_cannot_touch_commitments(consejero):
-    # Reading the public roadmaps (to pick a milestone by search) is all they may do there.
+    # Reading the public roadmaps and the re-planning ledger (to pick a milestone or a change by search) is all they
+    # may do there.
     commitments = {perm for perm in consejero.get_all_permissions() if perm.startswith("commitments.")}
-    assert commitments == {"commitments.view_commitment", "commitments.view_milestone"}
+    assert commitments == {"commitments.view_commitment", "commitments.view_milestone", "commitments.view_replanning"}
 
 
 def test_every_change_is_kept_in_history(client, secretaria, members):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from commitments.models import ActionPlan, Commitment, Evidence, ProgressUpdate
+from commitments.models import ActionPlan, Commitment, Evidence, ProgressUpdate, Replanning
 from council.models import Agreement, Attendance, MilestoneReview
 from opendata import repository
 from opendata.datasets import DATASETS, _flat
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 # The rows whose flag comes from a parent record, and the query that counts the demonstration ones.
 DERIVED = {
     "avances": lambda: ProgressUpdate.objects.filter(milestone__is_demo=True),
+    "cambios-de-fechas": lambda: Replanning.objects.filter(milestone__is_demo=True),
     "evidencias": lambda: Evidence.objects.filter(update__milestone__is_demo=True),
     "asistencia": lambda: Attendance.objects.filter(session__is_demo=True),
     "acuerdos": lambda: Agreement.objects.filter(session__is_demo=True),
@@ -53,7 +54,7 @@ def csv_rows(client, slug):
 
 
 def test_every_dataset_has_an_is_demo_column_in_csv_and_json(client, portal):
-    assert len(DATASETS) == 15
+    assert len(DATASETS) == 17
     for dataset in DATASETS:
         assert "is_demo" in [column.name for column in dataset.columns()], dataset.slug
         records = json.loads(body(client.get(f"/datos/{dataset.slug}.json")))

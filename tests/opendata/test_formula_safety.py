@@ -47,11 +47,18 @@ def test_ordinary_text_is_unchanged(value):
 def hostile_world():
     """Staff notes and citizens' proposals written to attack whoever opens the downloads in a spreadsheet."""
     organization = OrganizationFactory(name=HYPERLINK, acronym="+1", slug="hostil")
-    commitment = CommitmentFactory(code="ECQTO0009", lead=organization, title=DDE, problem="@SUM(A1:A9)")
+    commitment = CommitmentFactory(
+        code="ECQTO0009",
+        lead=organization,
+        title=DDE,
+        problem="@SUM(A1:A9)",
+        roadmap_validated_on=datetime.date(2023, 1, 9),
+    )
     milestone = MilestoneFactory(commitment=commitment, order=1, title="\tx", means_of_verification="\rx")
     update = milestone.report(
         progress=100, note=DDE, evidence=[Evidence(title=HYPERLINK, url="https://example.org/informe")]
     )
+    milestone.replan(due_on=datetime.date(2023, 9, 30), reason=HYPERLINK, by=None)
     member = CouncilMemberFactory(name="-2+3+cmd|' /C calc'!A0", organization=organization)
     review = MilestoneReviewFactory(milestone=milestone, update=update, note=HYPERLINK)
     AttendanceFactory(session=review.session, member=member)

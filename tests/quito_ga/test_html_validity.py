@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from commitments.models import ActionPlan, Commitment
+from commitments.models import ActionPlan, Commitment, Replanning
 from council.models import ProposalReference, Session
 from proposals.models import Call, Proposal, PublicMeeting
 from subscriptions.delivery import confirm_token, manage_token, unsubscribe_token
@@ -100,6 +100,15 @@ def _page_paths():
         f"/suscribirse/baja/{unsubscribe_token(subscriber, [subscription.pk])}/",
         f"/suscribirse/mis-suscripciones/{manage_token(subscriber)}/",
         "/suscribirse/baja/no-valido/",
+    ]
+    # The re-planning ledgers: an empty one (the real plan has no recorded change) and the demo's, with changes.
+    replanned = Replanning.objects.select_related("milestone__commitment__plan", "milestone__responsible").first()
+    paths += [
+        f"{commitment.get_absolute_url()}cambios/",
+        f"{replanned.milestone.commitment.get_absolute_url()}cambios/",
+        f"{replanned.milestone.commitment.plan.get_absolute_url()}cambios/",
+        replanned.milestone.commitment.get_absolute_url(),
+        replanned.milestone.responsible.get_absolute_url(),
     ]
     return [path for path in paths if path]
 

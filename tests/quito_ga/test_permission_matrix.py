@@ -14,8 +14,10 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 ROLES = ["coordinador", "editor", "editor2", "secretaria", "consejero", "moderador"]
-COMMITMENTS = {"actionplan", "commitment", "evidence", "milestone", "organization", "progressupdate", "staffprofile"}
-COUNCIL = {"agreement", "councilmember", "milestonereview", "minutes", "session"}
+COMMITMENTS = {
+    "actionplan", "commitment", "evidence", "milestone", "organization", "progressupdate", "staffprofile", "replanning"
+}  # fmt: skip
+COUNCIL = {"agreement", "councilmember", "milestonereview", "minutes", "session", "replanapproval"}
 PROPOSALS = {"call", "parish", "proposal", "proposalqueue", "zonaladministration", "proposercontact", "publicmeeting"}
 # Email subscribers' addresses: personal data, for the moderators who answer citizens' requests.
 SUBSCRIPTIONS = {"subscriptions.subscriber"}
@@ -28,20 +30,24 @@ VIEW = {
     | {"council.quorumrule"}  # the coordination sets the council's quorum rule from a date
     | {"commitments.cocreationrequirement"},  # and assesses the plan's co-creation standards
     "editor": {f"commitments.{m}" for m in COMMITMENTS - {"staffprofile"}},
-    # Read-only roadmaps, to pick the milestone an agenda item or a verification is about.
-    "secretaria": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
-    "consejero": {f"council.{m}" for m in COUNCIL} | {"commitments.commitment", "commitments.milestone"},
+    # Read-only roadmaps and re-planning ledger, to pick the milestone an agenda item or a verification is about,
+    # or the change of dates the council approved.
+    "secretaria": {f"council.{m}" for m in COUNCIL}
+    | {f"commitments.{m}" for m in ("commitment", "milestone", "replanning")},
+    "consejero": {f"council.{m}" for m in COUNCIL}
+    | {f"commitments.{m}" for m in ("commitment", "milestone", "replanning")},
     "moderador": {f"proposals.{m}" for m in PROPOSALS} | {"commitments.commitment"} | SUBSCRIPTIONS,
 }
 VIEW["editor2"] = VIEW["editor"]
 ADD = {
-    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence"}}
+    # The ledger is written by changing a milestone's dates, never added by hand.
+    "coordinador": {f"commitments.{m}" for m in COMMITMENTS - {"evidence", "replanning"}}
     | {"council.quorumrule", "proposals.publicmeeting"}  # the coordination records the public meetings
     | {"commitments.cocreationrequirement"},
     "editor": {"commitments.progressupdate"},
     "editor2": {"commitments.progressupdate"},
-    "secretaria": {"council.session", "council.minutes"},
-    "consejero": {"council.minutes"},
+    "secretaria": {"council.session", "council.minutes", "council.replanapproval"},
+    "consejero": {"council.minutes", "council.replanapproval"},
     "moderador": {"proposals.call", "proposals.parish", "proposals.proposal"},
 }
 # Nobody but a superuser manages accounts, groups or the login lockout records.
