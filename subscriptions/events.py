@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from subscriptions.models import Event, Notification, Subscription
@@ -142,6 +143,48 @@ def progress_reported(update, created):
         f"progress:{update.pk}",
         text=text,
         url=milestone.get_absolute_url,
+        is_demo=milestone.is_demo or commitment.is_demo,
+        commitment=commitment,
+    )
+
+
+@source("commitments.Replanning")
+def milestone_replanned(change, created):
+    """An entry of the re-planning ledger: a milestone's dates moved after its roadmap's validation, with a reason.
+    The ledger is written only by `Milestone.save()` (one row per change, never bulk outside the demo seeder)."""
+    if not created:
+        return None
+    milestone = change.milestone
+    commitment = milestone.commitment
+
+    def text():
+        values = {
+            "code": commitment.code,
+            "order": milestone.order,
+            "title": milestone.title,
+            "reason": change.reason,
+        }
+        moves = []
+        if change.due_changed():
+            moves.append(
+                gettext("due date %(old)s → %(new)s")
+                % {"old": date_format(change.old_due_on), "new": date_format(change.new_due_on)}
+            )
+        if change.starts_changed():
+            moves.append(
+                gettext("start %(old)s → %(new)s")
+                % {"old": date_format(change.old_starts_on), "new": date_format(change.new_starts_on)}
+            )
+        values["moves"] = "; ".join(moves)
+        return gettext("%(code)s · milestone %(order)s “%(title)s” was re-planned (%(moves)s). Reason: %(reason)s") % (
+            values
+        )
+
+    return Happening(
+        Event.Kind.REPLANNED,
+        f"replanned:{change.pk}",
+        text=text,
+        url=change.get_absolute_url,
         is_demo=milestone.is_demo or commitment.is_demo,
         commitment=commitment,
     )

@@ -219,6 +219,7 @@ class Event(models.Model):
         REVIEW = "review", _("Council verification")
         MINUTES = "minutes", _("Minutes published")
         PROPOSAL_STATUS = "proposal_status", _("Proposal status change")
+        REPLANNED = "replanned", _("Milestone re-planned")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     key = models.CharField(_("source"), max_length=80, unique=True)

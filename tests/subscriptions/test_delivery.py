@@ -284,3 +284,26 @@ def test_the_weekly_run_sends_again_an_immediate_notification_whose_attempts_all
     with django_capture_on_commit_callbacks(execute=True):
         weekly_digests.call()
     assert len(mail.outbox) == 1 and not Notification.objects.pending().exists()
+
+
+def test_a_change_of_dates_in_the_ledger_is_one_email_with_its_reason(django_capture_on_commit_callbacks):
+    commitment = CommitmentFactory(roadmap_validated_on=timezone.localdate() - timedelta(days=30))
+    milestone = MilestoneFactory(commitment=commitment)
+    follow(commitment)
+    follow(commitment.plan, email="semanal@example.org", frequency=Subscription.Frequency.WEEKLY)
+    new_due = milestone.due_on + timedelta(days=45)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = milestone.replan(due_on=new_due, reason="La consultoría se contrató dos meses tarde.")
+    (event,) = Event.objects.filter(kind=Event.Kind.REPLANNED)
+    assert event.key == f"replanned:{entry.pk}" and event.commitment == commitment
+    (message,) = mail.outbox  # the weekly follower waits for the digest
+    assert message.to == [EMAIL] and "Hito replanificado" in message.subject
+    assert "se replanificó" in message.body and "La consultoría se contrató dos meses tarde." in message.body
+    assert f"/compromisos/{commitment.code}/cambios/" in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.save()  # a save that moves no date writes no entry and tells nobody
+    assert Event.objects.filter(kind=Event.Kind.REPLANNED).count() == 1 and len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        weekly_digests.call()
+    (digest,) = [message for message in mail.outbox if message.to == ["semanal@example.org"]]
+    assert "se replanificó" in digest.body
