@@ -24,6 +24,8 @@ public meetings and proposals received); `council/apps.py`, with `add_commitment
 each commitment's milestones the council verified (`commitment.council_verified_count` on the cards).
 """
 
+import copy
+
 _milestone_prefetches = {}
 _commitment_prefetches = {}
 _replanning_prefetches = {}
@@ -121,4 +123,6 @@ def add_replanning_prefetch(prefetch):
 
 
 def replanning_prefetches():
-    return list(_replanning_prefetches.values())
+    """Copies: Django's `prefetch_related` adds a prefix to a `Prefetch` used under another lookup, so the
+    registered objects themselves are never handed out."""
+    return [copy.deepcopy(prefetch) for prefetch in _replanning_prefetches.values()]

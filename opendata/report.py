@@ -12,12 +12,13 @@ import tempfile
 import zipfile
 
 from django.contrib.staticfiles import finders
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
 
-from commitments.models import CocreationRequirement, Evidence, Milestone, ProgressUpdate
+from commitments import extensions
+from commitments.models import CocreationRequirement, Evidence, Milestone, ProgressUpdate, Replanning
 from council.models import MilestoneReview
 from opendata.repository import evidence_path
 from opendata.spreadsheets import SafeWriter
@@ -35,6 +36,8 @@ def commitments_of(plan):
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.visible_to(None).order_by("dated_on", "pk")))
     )
     reviews = MilestoneReview.objects.visible_to(None).select_related("session").order_by("session__scheduled_on", "pk")
+    # The re-planning ledger, oldest change first (the council's approvals are fetched in `context()`).
+    replannings = Replanning.objects.visible_to(None).select_related("organization").order_by("changed_at", "pk")
     milestones = (
         Milestone.objects.visible_to(None)
         .select_related("responsible")
@@ -42,6 +45,7 @@ def commitments_of(plan):
         .prefetch_related(
             Prefetch("updates", queryset=updates),
             Prefetch("council_reviews", queryset=reviews, to_attr="public_reviews"),
+            Prefetch("replannings", queryset=replannings, to_attr="ledger"),
         )
     )
     # Incorporated, public and answered: what the register of responses counts as taken into the plan.
@@ -68,19 +72,30 @@ def commitments_of(plan):
 
 def section(commitment):
     """What the report shows of one commitment, from the prefetched rows: its milestones (with the first report's
-    date), their evidence (with checksums) and the council's verifications, each beside its milestone."""
-    milestones, evidence, reviews = [], [], []
+    date), their evidence (with checksums), the council's verifications and the re-planning ledger's changes of
+    dates, each beside its milestone."""
+    milestones, evidence, reviews, replannings = [], [], [], []
     for milestone in commitment.milestones.all():
         updates = list(milestone.updates.all())
         milestones.append({"milestone": milestone, "first_reported_on": updates[0].reported_on if updates else None})
         evidence += [{"milestone": milestone, "item": item} for update in updates for item in update.evidence.all()]
         reviews += [{"milestone": milestone, "review": review} for review in milestone.public_reviews]
-    return {"commitment": commitment, "milestones": milestones, "evidence": evidence, "reviews": reviews}
+        replannings += [{"milestone": milestone, "change": change} for change in milestone.ledger]
+    return {
+        "commitment": commitment,
+        "milestones": milestones,
+        "evidence": evidence,
+        "reviews": reviews,
+        "replannings": replannings,
+    }
 
 
 def context(plan, generated_at=None):
     commitments = list(commitments_of(plan))
     sections = [section(commitment) for commitment in commitments]
+    # The council's approval of each change of dates (registered by council/apps.py), in one query for them all.
+    changes = [row["change"] for entry in sections for row in entry["replannings"]]
+    prefetch_related_objects(changes, *extensions.replanning_prefetches())
     requirements = CocreationRequirement.objects.visible_to(None).filter(plan=plan).status_counts()
     return {
         "plan": plan,

@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
-from commitments.models import ActionPlan, CocreationRequirement, Evidence
-from council.models import Session
+from commitments.models import ActionPlan, CocreationRequirement, Evidence, Replanning
+from council.models import ReplanApproval, Session
 from opendata.models import ReportArchive
 from proposals.models import Proposal
 from tests.council.factories import MilestoneReviewFactory
@@ -72,7 +73,8 @@ def test_the_report_shows_each_commitment_in_the_irm_structure(client, world):
     assert "31/07/2023" in html
     assert "session 41" in html or "sesión 41" in html
     assert world["proposal"].code in html
-    assert "El portal aún no guarda un historial de replanificación" in html  # the re-planning placeholder
+    # No validation date for the roadmap in this world: no ledger, and the report says why.
+    assert "Las fuentes consultadas no dan la fecha en que se validó su hoja de ruta" in html
 
 
 def test_the_report_prints_each_files_checksum_equal_to_the_file(client, world):
@@ -95,6 +97,21 @@ def test_the_real_plan_report_says_what_is_unknown_and_invents_nothing(client):
         assert invented not in html, invented
     assert 'badge--neutral">Sin datos</span> 6' in html  # every co-creation requirement unassessed
     assert 'name="robots"' not in html
+    assert "Las fuentes consultadas no dan la fecha en que se validó su hoja de ruta" in html  # no invented ledger
+
+
+def test_the_report_lists_each_change_of_dates_with_its_reason_and_approval(client):
+    call_command("seed_demo", scale=1)
+    plan = ActionPlan.objects.get(slug="plan-demostracion-90")
+    changes = list(Replanning.objects.filter(milestone__commitment__plan=plan).select_related("milestone"))
+    assert changes  # the seeder re-plans a few demo milestones, with fictional reasons
+    html = page(client, f"/planes/{plan.slug}/informe/")
+    assert html.count('class="report-replanning"') == len({change.milestone.commitment_id for change in changes})
+    for change in changes:
+        assert escape(change.reason) in html
+    approved = ReplanApproval.objects.filter(replanning__in=changes).select_related("session").first()
+    if approved is not None:
+        assert f"el Consejo en la sesión {approved.session.number}" in html
 
 
 def test_a_demo_report_is_labelled_and_kept_out_of_search_engines(client):
