@@ -145,3 +145,17 @@ def test_a_public_meeting_its_paper_proposals_and_their_outcomes_reach_the_regis
     assert [cell.strip() for cell in row[1:4]] == ["2", "1", "40"], row
     assert "Datos ficticios de demostración" in page.locator("main").inner_text()
     assert_accessible(page)
+
+    # The standards checklist points at the register as the evidence of standard 3 (inclusive participation), and
+    # the end-of-term report of the plan that holds DEMOQ0001 lists the incorporated proposal under it.
+    page.goto(f"{PLAN}estandares/")
+    assert_accessible(page)
+    page.locator("#requisito-3 dd a").first.click()
+    page.wait_for_url(f"**{PLAN}respuestas/")
+    assert "Luminarias para el parque de Quitumbe" in page.locator("main").inner_text()
+    report_plan = kept.commitments.get().plan
+    page.goto(f"/planes/{report_plan.slug}/informe/")
+    section = page.locator("#compromiso-DEMOQ0001").inner_text()
+    assert kept.code in section and "Luminarias para el parque de Quitumbe" in section
+    assert refused.code not in page.locator("main").inner_text()
+    assert_accessible(page)
