@@ -1,10 +1,13 @@
 """A guest follows a demonstration commitment and their own proposal by email, without an account."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from commitments.models import Commitment, Milestone
 from proposals.models import Proposal
@@ -42,7 +45,9 @@ def follow_by_email(page, assert_accessible, link_name):
 
 
 def test_a_guest_follows_a_commitment_and_their_proposal_then_unsubscribes(page, assert_accessible, demo):
-    milestone = Milestone.objects.filter(is_demo=True, progress__lte=60).order_by("pk").first()
+    # A milestone of a validated roadmap, so that a change of its dates goes to the re-planning ledger.
+    validated = Milestone.objects.filter(commitment__roadmap_validated_on__lte=timezone.localdate())
+    milestone = validated.filter(is_demo=True, progress__lte=60).order_by("pk").first()
     commitment = milestone.commitment
 
     # The guest sends a proposal and keeps its code.
@@ -82,13 +87,19 @@ def test_a_guest_follows_a_commitment_and_their_proposal_then_unsubscribes(page,
         assert_accessible(page)
     assert Subscription.objects.confirmed().filter(subscriber__email=GUEST).count() == 2
 
-    # An editor reports progress, a moderator moves the proposal on; the worker runs each task as it is queued.
+    # An editor reports progress and re-plans the milestone with a reason, a moderator moves the proposal on; the
+    # worker runs each task as it is queued.
     milestone.refresh_from_db()
     milestone.report(progress=with_progress + 10, note="Segundo tramo")
+    milestone.refresh_from_db()
+    editor = get_user_model().objects.get(username="editor")
+    later = milestone.effective_due_on + timedelta(days=30)
+    assert milestone.replan(due_on=later, reason="Las lluvias retrasaron la obra (demostración).", by=editor)
     Proposal.objects.get(pk=proposal.pk).change_status(Proposal.Status.UNDER_REVIEW)
-    progress_email, status_email = subscription_emails()[2:]
-    assert len(subscription_emails()) == 4  # exactly one email per event
+    progress_email, replan_email, status_email = subscription_emails()[2:]
+    assert len(subscription_emails()) == 5  # exactly one email per event
     assert commitment.code in progress_email.body and "DATOS DE DEMOSTRACIÓN" in progress_email.body
+    assert "se replanificó" in replan_email.body and "Las lluvias retrasaron la obra" in replan_email.body
     assert code in status_email.body and "En revisión" in status_email.body
 
     # One click on the commitment's email: the mail client's POST, without any CSRF token.
@@ -106,7 +117,7 @@ def test_a_guest_follows_a_commitment_and_their_proposal_then_unsubscribes(page,
     milestone.refresh_from_db()
     milestone.report(progress=with_progress + 20, note="Tercer tramo")
     Proposal.objects.get(pk=proposal.pk).change_status(Proposal.Status.ACCEPTED)
-    assert len(subscription_emails()) == 4  # nothing more
+    assert len(subscription_emails()) == 5  # nothing more
 
     # Erasing the proposal's contact data erases the address too.
     assert Subscriber.objects.filter(email=GUEST).exists()
