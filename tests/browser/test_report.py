@@ -16,7 +16,7 @@ def plans(live_server):
     call_command("load_quito_plan", verbosity=0)
     call_command("seed_demo", scale=1, verbosity=0)
     real = ActionPlan.objects.filter(is_demo=False).order_by("-number").first()
-    demo = ActionPlan.objects.get(is_demo=True)
+    demo = ActionPlan.objects.get(slug="plan-demostracion-90")
     return {"real": real, "demo": demo}
 
 
