@@ -42,6 +42,16 @@ TERMS = [
         _("The milestones through which a commitment is carried out, with their planned and revised dates."),
     ),
     (
+        "replanificacion",
+        _("Re-planning"),
+        _(
+            "A change of a milestone's planned start or due date after the advisory council validated its roadmap. "
+            "The portal records each one with its reason, who made it and when, and the council session that "
+            "approved it where there was one; the validated due date stays on the roadmap, and punctuality is "
+            "measured against it."
+        ),
+    ),
+    (
         "hito",
         _("Milestone"),
         _(

@@ -29,6 +29,7 @@ def test_glossary_defines_the_portal_jargon_in_spanish_and_english(client):
         ("Ponderación (media ponderada)", "ponderacion"),
         ("Compromiso", "compromiso"),
         ("Hoja de ruta", "hoja-de-ruta"),
+        ("Replanificación", "replanificacion"),
         ("Consejo consultivo", "consejo"),
         ("Quórum", "quorum"),
     ]:
