@@ -1,6 +1,7 @@
 import functools
 import mimetypes
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -78,23 +79,28 @@ class PlanDetailView(AsOfMixin, DetailView):
     page_changes_with_time = True  # "Envía tu propuesta" shows while a call is open, by the clock
     template_name = "commitments/actionplan_detail.html"
     context_object_name = "plan"
+    paginate_by = 20  # commitment cards per page
 
     def get_queryset(self):
         return ActionPlan.objects.visible_to(self.request.user).prefetch_related("lead_institutions")
 
     def get_context_data(self, **kwargs):
         commitments = Commitment.objects.visible_to(self.request.user).for_list().filter(plan=self.object)
+        # A page of cards at a time, like the commitment list; the plan's stored count saves the paginator's COUNT.
+        paginator = Paginator(commitments, self.paginate_by)
+        paginator.count = self.object.commitment_count
+        page = paginator.get_page(self.request.GET.get("page"))
         on, error = self.as_of()
         as_of = None
-        if on is not None:
-            commitments = list(commitments)
+        if on is not None:  # the whole plan on that date: its figure and one row per commitment
             progress, by_commitment = asof.plan_on(self.object, on)
             as_of = {"date": on, "progress": progress, "rows": [(c, by_commitment[c.pk]) for c in commitments]}
         # What other apps show on the plan page (the co-creation: calls, meetings, proposals): commitments/extensions.py
         sections = extensions.plan_sections(self.object, self.request.user)
         return super().get_context_data(
             **kwargs,
-            commitments=commitments,
+            commitments=page.object_list,
+            page_obj=page,
             as_of=as_of,
             as_of_error=error,
             plan_sections=sections,

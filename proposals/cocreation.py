@@ -7,29 +7,27 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from commitments.models import ActionPlan
-from proposals.models import Call, Proposal, PublicMeeting, can_moderate
+from proposals.models import Call, PublicMeeting, can_moderate
 
 PAGE_SIZE = 30
 LATEST_ON_PLAN_PAGE = 5
 
 
 def plan_section(plan, user):
-    """The plan page's co-creation: calls, meetings (totals; the latest ones while in co-creation) and proposals
-    received. Three queries, four in co-creation."""
+    """The plan page's co-creation: calls, meetings (totals; the latest ones while in co-creation) and the public
+    proposals received. Two queries, three in co-creation."""
     calls = list(Call.objects.visible_to(user).filter(plan=plan).order_by("opens_at", "pk"))
     meetings = PublicMeeting.objects.visible_to(user).filter(plan=plan)
     totals = meetings.totals()
     in_cocreation = plan.phase == ActionPlan.Phase.COCREATION
     latest = list(meetings.for_list()[:LATEST_ON_PLAN_PAGE]) if in_cocreation else []
-    proposals = (
-        Proposal.objects.visible_to(user)
-        .filter(call__plan=plan)
-        .aggregate(
-            total=Count("pk"),
-            at_meetings=Count("pk", filter=Q(meeting__isnull=False)),
-            demo=Count("pk", filter=Q(is_demo=True)),
-        )
-    )
+    # The public proposals received, from the calls' stored counts (kept by the model layer): no count of a plan's
+    # proposals per render. Moderators see the same public figures here; the register lists the hidden ones too.
+    proposals = {
+        "total": sum(call.proposal_count for call in calls),
+        "at_meetings": sum(call.meeting_proposal_count for call in calls),
+        "demo": sum(call.proposal_count for call in calls if call.is_demo),
+    }
     return {
         "calls": calls,
         "open_calls": [call for call in calls if call.is_open()],

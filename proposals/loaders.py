@@ -400,6 +400,7 @@ def seed_demo(*, scale, password, data, parishes):
     wanted = 1000 * scale
     if existing < wanted:
         _create_proposals(random.Random(SEED + existing), wanted - existing, [co_creation, permanent], moderator, now)
+    Call.objects.filter(is_demo=True).refresh_counts()  # written in bulk: the stored counts once, at the end
     total = Proposal.objects.filter(is_demo=True).count()
     calls = Call.objects.filter(is_demo=True).count()
     meetings = PublicMeeting.objects.filter(is_demo=True).count()

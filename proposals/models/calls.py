@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,22 @@ class CallQuerySet(PublicQuerySet):
     def upcoming(self, at=None):
         return self.filter(opens_at__gt=at or timezone.now()).order_by("opens_at")
 
+    def refresh_counts(self):
+        """Recount the public proposals of these calls (the stored `proposal_count`, `meeting_proposal_count`).
+
+        The model layer calls it after a proposal's change commits (proposals.models.proposals); bulk writers call
+        it once when done. One UPDATE, whatever the number of calls.
+        """
+        proposals = self.model._meta.get_field("proposals").related_model  # Proposal, whose module imports this one
+        public = proposals.objects.filter(call=OuterRef("pk"), is_hidden=False).order_by().values("call")
+        counted = public.annotate(
+            total=Count("pk"), at_meetings=Count("pk", filter=Q(meeting__isnull=False))
+        )  # one row per call
+        self.update(
+            proposal_count=Coalesce(Subquery(counted.values("total")), 0),
+            meeting_proposal_count=Coalesce(Subquery(counted.values("at_meetings")), 0),
+        )
+
 
 class Call(Bilingual):
     """A period in which citizens may send proposals; without a closing date it is a permanent mailbox."""
@@ -34,6 +51,13 @@ class Call(Bilingual):
         _("closes at"), null=True, blank=True, help_text=_("Leave empty for a permanent call.")
     )
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+    # The public proposals received in this call (not hidden by moderation), and how many of them were gathered at
+    # a public meeting: kept by the model layer (`CallQuerySet.refresh_counts`), so the plan page reads them
+    # instead of counting a plan's proposals on every render.
+    proposal_count = models.PositiveIntegerField(_("public proposals received"), default=0, editable=False)
+    meeting_proposal_count = models.PositiveIntegerField(
+        _("of them gathered at a public meeting"), default=0, editable=False
+    )
 
     objects = CallQuerySet.as_manager()
 

@@ -5,6 +5,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -189,14 +191,30 @@ class Proposal(Versioned):
             models.Index(fields=["status", "created_at"], name="proposal_status_created"),
             # The datasets' "last update" (opendata.datasets.last_updated): a MAX read from the index, not the table.
             models.Index(fields=["updated_at"], name="proposal_updated_at"),
+            # The calls' stored counts (Call.objects.refresh_counts()): counted from the index alone.
+            models.Index(fields=["call", "meeting"], condition=Q(is_hidden=False), name="proposal_public_call"),
             # On PostgreSQL a GIN index on the stored text-search vector is added by migration 0007.
         ]
 
     def __str__(self):
         return f"{self.code} · {self.title}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        proposal = super().from_db(db, field_names, values, **kwargs)
+        proposal._loaded_call_id = proposal.__dict__.get("call_id")
+        return proposal
+
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
+        self._save_with_code(*args, **kwargs)
+        # The calls' stored counts (the plan page's "proposals received"), recounted once the change is committed so
+        # that concurrent submissions all count; a proposal moved to another call changes both.
+        calls = {self.call_id, getattr(self, "_loaded_call_id", None)} - {None}
+        self._loaded_call_id = self.call_id
+        transaction.on_commit(lambda: Call.objects.filter(pk__in=calls).refresh_counts(), robust=True)
+
+    def _save_with_code(self, *args, **kwargs):
         if self.code:
             return super().save(*args, **kwargs)
         # The code space is huge, but a collision must never lose a proposal: draw again.
@@ -372,6 +390,13 @@ class ProposalQueue(Proposal):
         proxy = True
         verbose_name = _("new proposal")
         verbose_name_plural = _("new proposals (queue)")
+
+
+@receiver(post_delete, sender=Proposal, dispatch_uid="proposals-proposal-deleted")
+def proposal_deleted(sender, instance, **kwargs):
+    """The call's stored counts without the deleted proposal (a proposal deleted with its call has none left)."""
+    call_id = instance.call_id
+    transaction.on_commit(lambda: Call.objects.filter(pk=call_id).refresh_counts(), robust=True)
 
 
 class StatusEventQuerySet(models.QuerySet):

@@ -22,9 +22,13 @@ QUERY_BUDGET = {
     "/": 4,  # + whether a call for proposals is open (“Send your proposal”)
     "/planes/": 1,
     # + the lead institutions, + whether a call is open, + the co-creation section (calls, meetings, proposals)
-    "/planes/segundo-plan-2022-2023/": 7,
-    "/planes/plan-demostracion-90/": 7,
-    "/planes/plan-demostracion-en-co-creacion/": 8,  # in co-creation: + its latest public meetings
+    # The plan, its institutions, a page of commitments, the open call, its calls (with their stored counts of
+    # proposals received) and its public meetings' totals.
+    "/planes/segundo-plan-2022-2023/": 6,
+    "/planes/plan-demostracion-90/": 6,
+    "/planes/plan-demostracion-90/?page=2": 6,
+    # In co-creation: + its latest public meetings; no commitment yet, so no query for them.
+    "/planes/plan-demostracion-en-co-creacion/": 6,
     "/compromisos/": 5,
     "/compromisos/?q=participación&plan=segundo-plan-2022-2023&lead=sgctypc&value=civic_participation&status=delayed": (
         7

@@ -288,3 +288,45 @@ def test_a_failing_mail_server_neither_loses_the_proposal_nor_logs_the_address(
     assert Proposal.objects.filter(pk=proposal.pk).exists()
     assert "SMTPRecipientsRefused" in caplog.text and proposal.code in caplog.text
     assert "secreta@example.org" not in caplog.text
+
+
+def counts(*calls):
+    return [
+        tuple(Call.objects.filter(pk=call.pk).values_list("proposal_count", "meeting_proposal_count")[0])
+        for call in calls
+    ]
+
+
+def test_a_calls_stored_counts_follow_its_public_proposals(django_capture_on_commit_callbacks):
+    from proposals.models import PublicMeeting
+    from tests.factories import ActionPlanFactory
+
+    plan = ActionPlanFactory()
+    call, other = CallFactory(plan=plan), CallFactory(plan=plan)
+    zone = ZonalAdministrationFactory()
+    held = PublicMeeting.objects.create(plan=plan, call=call, zone=zone, held_on=timezone.localdate(), place="Sala")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = ProposalFactory(call=call, zone=zone)
+        gathered = ProposalFactory(call=call, zone=zone, meeting=held)
+    assert counts(call, other) == [(2, 1), (0, 0)]
+    with django_capture_on_commit_callbacks(execute=True):
+        gathered.hide(reason="Contenido publicitario.")  # hidden: no longer public
+    assert counts(call) == [(1, 0)]
+    with django_capture_on_commit_callbacks(execute=True):
+        gathered.unhide()
+    assert counts(call) == [(2, 1)]
+    moved = Proposal.objects.get(pk=first.pk)  # as the admin loads it
+    moved.call = other
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.save()  # both calls change
+    assert counts(call, other) == [(1, 1), (1, 0)]
+    with django_capture_on_commit_callbacks(execute=True):
+        Proposal.objects.filter(pk=gathered.pk).delete()  # a queryset delete too
+    assert counts(call, other) == [(0, 0), (1, 0)]
+
+
+def test_bulk_writers_refresh_the_stored_counts_once():
+    call = CallFactory()
+    ProposalFactory.create_batch(3, call=call)  # no commit here: the counts wait for a refresh
+    Call.objects.filter(pk=call.pk).refresh_counts()
+    assert counts(call) == [(3, 0)]
