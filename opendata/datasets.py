@@ -27,12 +27,16 @@ from commitments.models import (
 )
 from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, ReplanApproval, Session
 from opendata import participation, serializers
+from opendata.representation import prefetched
 from opendata.spreadsheets import SafeWriter
 from proposals.models import Proposal
 
 LICENCE = settings.OPEN_DATA_LICENCE["name"]
 LICENCE_URL = settings.OPEN_DATA_LICENCE["url"]
 CHUNK = 1000
+COMMITMENT_COLUMNS = [
+    field.name for field in Commitment._meta.concrete_fields if field.name not in Commitment.UNSHOWN_FIELDS
+]
 
 FIELD_TYPES = [
     (serializers.SourceField, _("list of addresses (URL)")),
@@ -201,8 +205,9 @@ DATASETS = [
         lambda: (
             Commitment.objects.visible_to(None)
             .select_related("plan", "lead")
-            .prefetch_related("co_responsible", "ogp_values")
-            .defer(*Commitment.UNSHOWN_FIELDS)
+            .prefetch_related(prefetched("co_responsible"), prefetched("ogp_values"))
+            # Of the plan and the lead only the identifier shows: the rest of their rows is not read or built.
+            .only(*COMMITMENT_COLUMNS, "plan__slug", "lead__slug")
             .order_by("code")
         ),
         changes_with=(
@@ -411,7 +416,7 @@ DATASETS += [
         lambda: (
             Proposal.objects.visible_to(None)
             .select_related("zone", "parish", "duplicate_of")
-            .prefetch_related("commitments")
+            .prefetch_related(prefetched("commitments"))
             .order_by("-created_at", "-pk")
         ),
         lookup_field="code",

@@ -5,7 +5,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from opendata.serializers import DEMO_HELP, PageField, help_texts
+from opendata.representation import FastRepresentation
+from opendata.serializers import DEMO_HELP, PageField, PublishedSerializer, help_texts
 from proposals.models import Proposal, PublicMeeting
 
 
@@ -31,7 +32,7 @@ def territorial_counts():
     )
 
 
-class PublicMeetingSerializer(serializers.ModelSerializer):
+class PublicMeetingSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:publicmeeting-detail", help_text=_("Address of this record in the API.")
     )
@@ -76,7 +77,7 @@ class PublicMeetingSerializer(serializers.ModelSerializer):
         )
 
 
-class TerritorialCountSerializer(serializers.Serializer):
+class TerritorialCountSerializer(FastRepresentation, serializers.Serializer):
     plan = serializers.CharField(
         source="call__plan__slug", allow_null=True, help_text=_("Identifier of the plan of the proposals' call.")
     )

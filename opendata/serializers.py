@@ -20,7 +20,14 @@ from commitments.models import (
     Replanning,
 )
 from council.models import Agreement, Attendance, CouncilMember, MilestoneReview, Session
+from opendata.representation import FastRepresentation
 from proposals.models import Proposal
+
+
+# The base of every published serializer: DRF's output, with the per-record work planned once. No docstring here
+# nor in FastRepresentation: drf-spectacular would give it to every schema component as its description.
+class PublishedSerializer(FastRepresentation, serializers.ModelSerializer):
+    pass
 
 
 class PageField(serializers.CharField):
@@ -85,7 +92,7 @@ class SourceField(serializers.ListField):
         return super().to_representation(data) or None
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:organization-detail", lookup_field="slug", help_text=_("Address of this record in the API.")
     )
@@ -104,7 +111,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         )
 
 
-class ActionPlanSerializer(serializers.ModelSerializer):
+class ActionPlanSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:plan-detail", lookup_field="slug", help_text=_("Address of this record in the API.")
     )
@@ -152,7 +159,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
         )
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:commitment-detail", lookup_field="code", help_text=_("Address of this record in the API.")
     )
@@ -223,7 +230,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         )
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:milestone-detail", help_text=_("Address of this record in the API.")
     )
@@ -274,7 +281,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         )
 
 
-class ReplanningSerializer(serializers.ModelSerializer):
+class ReplanningSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:replanning-detail", help_text=_("Address of this record in the API.")
     )
@@ -333,7 +340,7 @@ class ReplanningSerializer(serializers.ModelSerializer):
         return data
 
 
-class OrganizationPunctualitySerializer(serializers.ModelSerializer):
+class OrganizationPunctualitySerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:punctuality-detail", lookup_field="slug", help_text=_("Address of this record in the API.")
     )
@@ -381,7 +388,7 @@ class OrganizationPunctualitySerializer(serializers.ModelSerializer):
         )
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:progressupdate-detail", help_text=_("Address of this record in the API.")
     )
@@ -410,7 +417,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         )
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:evidence-detail", help_text=_("Address of this record in the API.")
     )
@@ -448,7 +455,7 @@ class AssessedStatusField(serializers.CharField):
         return None if value in (None, "", CocreationRequirement.Status.UNKNOWN) else super().to_representation(value)
 
 
-class CocreationRequirementSerializer(serializers.ModelSerializer):
+class CocreationRequirementSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:cocreationrequirement-detail", help_text=_("Address of this record in the API.")
     )
@@ -488,7 +495,7 @@ class CocreationRequirementSerializer(serializers.ModelSerializer):
         )
 
 
-class CouncilMemberSerializer(serializers.ModelSerializer):
+class CouncilMemberSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:councilmember-detail", help_text=_("Address of this record in the API.")
     )
@@ -517,7 +524,7 @@ class CouncilMemberSerializer(serializers.ModelSerializer):
         )
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:session-detail", lookup_field="number", help_text=_("Address of this record in the API.")
     )
@@ -550,7 +557,7 @@ class SessionSerializer(serializers.ModelSerializer):
         )
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(PublishedSerializer):
     session = serializers.SlugRelatedField(slug_field="number", read_only=True, help_text=_("Number of the session."))
     member = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Identifier of the member."))
     member_name = serializers.CharField(
@@ -567,7 +574,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         )
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:agreement-detail", help_text=_("Address of this record in the API.")
     )
@@ -605,7 +612,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         )
 
 
-class MilestoneReviewSerializer(serializers.ModelSerializer):
+class MilestoneReviewSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:milestonereview-detail", help_text=_("Address of this record in the API.")
     )
@@ -645,7 +652,7 @@ class MilestoneReviewSerializer(serializers.ModelSerializer):
         )
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:proposal-detail", lookup_field="code", help_text=_("Address of this record in the API.")
     )
