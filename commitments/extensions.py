@@ -18,7 +18,7 @@ The re-planning ledger's pages (`/compromisos/<code>/cambios/`, `/planes/<slug>/
 council's approval of each change: `council/apps.py` registers it with `add_replanning_prefetch`
 (`replanning.council_approval_shown`).
 
-Likewise `proposals/apps.py` registers, with `add_commitment_prefetch`, the citizen proposals that shaped the
+Likewise `proposals/apps.py` registers, with `add_commitment_attribute`, the citizen proposals that shaped the
 commitment (`commitment.proposals_shown`) and, with `add_plan_section`, the plan page's co-creation (its calls,
 public meetings and proposals received); `council/apps.py`, with `add_commitment_list_annotation`, how many of
 each commitment's milestones the council verified (`commitment.council_verified_count` on the cards).
@@ -27,7 +27,7 @@ each commitment's milestones the council verified (`commitment.council_verified_
 import copy
 
 _milestone_prefetches = {}
-_commitment_prefetches = {}
+_commitment_attributes = {}
 _replanning_prefetches = {}
 
 
@@ -46,15 +46,20 @@ def milestone_prefetches():
     return list(_milestone_prefetches.values())
 
 
-def add_commitment_prefetch(prefetch):
-    """Fetch `prefetch` (a `Prefetch` on Commitment with a `to_attr`) with the commitment the page shows."""
-    if not prefetch.to_attr:
-        raise ValueError("A commitment-page prefetch needs a to_attr: the template reads it by that name.")
-    _commitment_prefetches[prefetch.to_attr] = prefetch
+def add_commitment_attribute(name, fetch):
+    """Set `commitment.<name>` to `fetch(commitment)` on the commitment page: one query, at most a page of rows.
+
+    A function of the one commitment the page shows rather than a `Prefetch`: Django prefetches a sliced queryset
+    with a window function, which reads every related row (thousands of proposals) before keeping the first few,
+    whereas a plain `LIMIT` query on the one commitment walks an index and stops. Registering `name` again
+    replaces the earlier one."""
+    _commitment_attributes[name] = fetch
 
 
-def commitment_prefetches():
-    return list(_commitment_prefetches.values())
+def fetch_commitment_attributes(commitment):
+    """Set every registered attribute on `commitment`: one query each, whatever the data size."""
+    for name, fetch in _commitment_attributes.items():
+        setattr(commitment, name, fetch(commitment))
 
 
 _list_annotations = {}

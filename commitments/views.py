@@ -171,9 +171,13 @@ class CommitmentDetailView(AsOfMixin, DetailView):
     def get_queryset(self):
         # With what other apps show per milestone (the council's latest review): see commitments/extensions.py.
         return Commitment.objects.visible_to(self.request.user).for_page(
-            milestone_prefetches=extensions.milestone_prefetches(),
-            commitment_prefetches=extensions.commitment_prefetches(),
+            milestone_prefetches=extensions.milestone_prefetches()
         )
+
+    def get_object(self, queryset=None):
+        commitment = super().get_object(queryset)
+        extensions.fetch_commitment_attributes(commitment)  # the proposals that shaped it: see extensions.py
+        return commitment
 
     def get_context_data(self, **kwargs):
         milestones = list(self.object.milestones.all())

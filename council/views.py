@@ -1,4 +1,3 @@
-from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date
@@ -26,7 +25,7 @@ def sourced(text):
 def council_home(request):
     facts = council_facts()
     open_agreements = Agreement.objects.visible_to(request.user).for_council_page()
-    counts = open_agreements.aggregate(total=Count("pk"), demo=Count("pk", filter=Q(session__is_demo=True)))
+    counts = open_agreements.counts()
     members = list(CouncilMember.objects.visible_to(request.user).for_council_page())
     for member in members:
         member.sourced_role = "" if member.is_demo else facts["roles"].get(member.name, "")

@@ -10,23 +10,17 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Citizen proposals")
 
     def ready(self):
-        from django.db.models import Prefetch
-
         from commitments import extensions
         from proposals import cocreation
         from proposals.models import Proposal, normalize_code
 
         # The commitment page lists the public proposals that shaped it (`commitment.proposals_shown` in
         # commitments/commitment_detail.html): see commitments/extensions.py. The most recent PROPOSALS_SHOWN of
-        # them, and one more to tell that there are more: a commitment linked to thousands stays a page.
-        extensions.add_commitment_prefetch(
-            Prefetch(
-                "proposals",
-                queryset=Proposal.objects.visible_to(None)
-                .only("code", "title", "is_demo")
-                .order_by("-pk")[: PROPOSALS_SHOWN + 1],
-                to_attr="proposals_shown",
-            )
+        # them, and one more to tell that there are more: a commitment linked to thousands stays a page, and its
+        # query reads a page of rows.
+        extensions.add_commitment_attribute(
+            "proposals_shown",
+            lambda commitment: Proposal.objects.visible_to(None).shaping(commitment, PROPOSALS_SHOWN + 1),
         )
 
         # Agenda items of the council name proposals by code (council does not import proposals).

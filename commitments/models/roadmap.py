@@ -101,7 +101,7 @@ class CommitmentQuerySet(PublicQuerySet):
         Commitment.objects.bulk_update(commitments, [*Commitment.SUMMARY_FIELDS, "updated_at"], batch_size=500)
         ActionPlan.objects.filter(pk__in=self.values("plan")).refresh_figures()
 
-    def for_page(self, milestone_prefetches=(), commitment_prefetches=()):
+    def for_page(self, milestone_prefetches=()):
         """Everything the commitment page shows, in a fixed number of queries.
 
         `milestone_prefetches`: what other apps show per milestone, registered in `commitments/extensions.py` (the
@@ -113,7 +113,6 @@ class CommitmentQuerySet(PublicQuerySet):
                 "ogp_values",
                 "co_responsible",
                 models.Prefetch("milestones", queryset=Milestone.objects.for_commitment_page(*milestone_prefetches)),
-                *commitment_prefetches,
             )
         )
 

@@ -8,7 +8,7 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -277,6 +277,12 @@ class AgreementQuerySet(PublicQuerySet):
         """The plan in force on the date of the agreement's session (`SessionQuerySet.with_plan_in_force`)."""
         return self.annotate(**plan_in_force(prefix="session__"))
 
+    def counts(self):
+        """`{"total": …, "demo": …}`: how many of these agreements there are, and how many are demonstration
+        records, in one query. It counts the session column rather than the id (the same number: every agreement
+        has a session) because the index of open agreements holds the session, not the id."""
+        return self.aggregate(total=Count("session"), demo=Count("session", filter=Q(session__is_demo=True)))
+
     def for_council_page(self):
         return (
             self.open()
@@ -284,7 +290,8 @@ class AgreementQuerySet(PublicQuerySet):
             .with_overdue()
             .with_plan_in_force()
             .select_related("session", "responsible_organization", "responsible_member__organization")
-            .order_by(F("due_on").asc(nulls_last=True), "session__scheduled_on", "number")
+            # The session's number last: two sessions may share a date, so the order is the same whatever the plan.
+            .order_by(F("due_on").asc(nulls_last=True), "session__scheduled_on", "number", "session__number")
         )
 
 
@@ -326,6 +333,15 @@ class Agreement(models.Model):
         ordering = ["session", "number"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        indexes = [
+            # The open agreements in the council page's order (due date first): its first 20 are a walk of this
+            # small index, and their count (`AgreementQuerySet.counts`) may read it instead of every agreement.
+            models.Index(
+                fields=["due_on", "session", "number"],
+                condition=Q(status__in=["pending", "in_progress"]),
+                name="agreement_open_by_due_date",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["session", "number"], name="unique_agreement_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="agreement_number_positive"),

@@ -166,6 +166,11 @@ class Session(Versioned):
         get_latest_by = ["scheduled_on", "number"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        indexes = [
+            # The latest held sessions, newest first (the council's page: `MilestoneReview.of_latest_sessions`): a
+            # walk of this index backwards, whatever the number of sessions.
+            models.Index(fields=["scheduled_on", "number"], condition=Q(status="held"), name="session_held_by_date"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="session_number_positive"),
             models.CheckConstraint(

@@ -56,6 +56,14 @@ class ProposalQuerySet(models.QuerySet):
         rows = self.filter(code__in=list(codes)).only("code", "title", "is_demo", "is_hidden")
         return {proposal.code: proposal for proposal in rows}
 
+    def shaping(self, commitment, limit):
+        """The latest `limit` of these proposals linked to `commitment`, with what a link shows (one query).
+
+        Newest first by id, which the join equates with the link's proposal id: PostgreSQL walks the links' index on
+        (commitment, proposal) backwards and stops after `limit` rows (migration 0012), so a commitment linked to
+        thousands of proposals costs what one linked to ten does."""
+        return list(self.filter(commitments=commitment).only("code", "title", "is_demo").order_by("-pk")[:limit])
+
     def for_list(self):
         # The response is read: a list shows a closing status only beside its reasoned response.
         return self.select_related("call__plan", "zone", "parish").defer(

@@ -41,7 +41,7 @@ def test_each_registered_prefetch_costs_one_query_whatever_the_number_of_milesto
 
 def test_the_commitment_page_works_with_no_extension_registered(client, monkeypatch, django_assert_num_queries):
     monkeypatch.setattr(extensions, "_milestone_prefetches", {})
-    monkeypatch.setattr(extensions, "_commitment_prefetches", {})
+    monkeypatch.setattr(extensions, "_commitment_attributes", {})
     milestone = MilestoneFactory(title="Mesa técnica instalada")
     milestone.report(progress=40, reported_on=datetime.date(2023, 2, 1))
     client.get("/")  # caches the demo-notice flag
@@ -51,3 +51,14 @@ def test_the_commitment_page_works_with_no_extension_registered(client, monkeypa
     html = response.content.decode()
     assert "Mesa técnica instalada" in html
     assert 'class="verification"' not in html
+
+
+def test_a_commitment_attribute_is_fetched_for_the_one_commitment_the_page_shows(client, monkeypatch):
+    monkeypatch.setattr(extensions, "_milestone_prefetches", {})
+    monkeypatch.setattr(extensions, "_commitment_attributes", {})
+    seen = []
+    extensions.add_commitment_attribute("proposals_shown", lambda commitment: seen.append(commitment.pk) or ["x"])
+    extensions.add_commitment_attribute("proposals_shown", lambda commitment: seen.append(-commitment.pk) or [])
+    commitment = MilestoneFactory().commitment
+    assert client.get(commitment.get_absolute_url()).status_code == 200
+    assert seen == [-commitment.pk]  # registered again: the later function replaced the earlier one

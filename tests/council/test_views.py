@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -240,3 +241,41 @@ def test_published_minutes_show_their_errata(client, published):
     Erratum.objects.create(minutes=published.minutes, text="Donde dice tres, debe decir cuatro.")
     html = client.get(published.get_absolute_url()).content.decode()
     assert "Fe de erratas" in html and "Donde dice tres, debe decir cuatro." in html
+
+
+@pytest.mark.parametrize("open_count", [2, 30])
+def test_council_home_runs_the_same_queries_whatever_the_number_of_open_agreements(
+    client, django_assert_num_queries, open_count
+):
+    """The open agreements are counted and the first 20 listed in a fixed number of queries, in the page's order:
+    the closest due date first, those without one last, then the session's date, the number and the session's
+    number (two sessions may share a date)."""
+    today = datetime.date.today()
+    for number in range(1, open_count + 1):
+        session = SessionFactory(number=number, status=Session.Status.HELD, is_demo=number % 3 == 0,
+                                 scheduled_on=today - datetime.timedelta(days=number))  # fmt: skip
+        due_on = None if number % 5 == 0 else today + datetime.timedelta(days=open_count - number)
+        AgreementFactory(session=session, number=1, due_on=due_on, text=f"Acuerdo abierto {number:03}")
+        AgreementFactory(session=session, number=2, status=Agreement.Status.DONE, text=f"Acuerdo cumplido {number:03}")
+    long_ago = today - datetime.timedelta(days=400)
+    for number in (901, 900):  # the same date, due date and agreement number: the session's number decides
+        session = SessionFactory(number=number, status=Session.Status.HELD, scheduled_on=long_ago)
+        AgreementFactory(session=session, number=1, due_on=long_ago, text=f"Acuerdo abierto {number}")
+    open_count += 2
+    SessionFactory(number=999, status=Session.Status.CONVENED, scheduled_on=today - datetime.timedelta(days=1))
+    client.get("/")  # caches the demo-notice flag
+    # the open agreements' counts, the members, the next session, the latest verifications, the open agreements
+    with django_assert_num_queries(5):
+        html = client.get(reverse("council:council-home")).content.decode()
+    shown = min(open_count, 20)
+    assert f"{shown} de {open_count} acuerdos abiertos" in html
+    demo = Agreement.objects.open().filter(session__is_demo=True).count()
+    assert (f"{demo} de ellos son datos de demostración" in html) if demo else ("de ellos" not in html)
+
+    def page_order(agreement):
+        due_on, session = agreement.due_on, agreement.session
+        return (due_on is None, due_on, session.scheduled_on, agreement.number, session.number)
+
+    expected = sorted(Agreement.objects.open().select_related("session"), key=page_order)[:shown]
+    listed = re.findall(r"Acuerdo (?:abierto|cumplido) \d{3}", html)
+    assert listed == [agreement.text for agreement in expected]

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 import commitments.loaders
 import council.loaders
@@ -62,6 +63,15 @@ def test_seed_demo_seeds_each_app_in_dependency_order(monkeypatch, settings):
     assert all(kwargs["scale"] == 2 and kwargs["password"] == "demo-test-password" for _l, _a, kwargs in calls)
     assert calls[2][2]["data"] == json.loads(DATA_FILE.read_text(encoding="utf-8"))
     assert calls[2][2]["parishes"] == json.loads(PARISHES_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_seed_demo_leaves_the_planner_statistics_of_what_it_loaded(settings):
+    settings.DEMO_PASSWORD = "demo-test-password"
+    call_command("seed_demo", scale=1, stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'council_session'")
+        assert cursor.fetchone()[0] > 0  # -1 until the table is analysed
 
 
 def test_purge_demo_purges_in_reverse_dependency_order(monkeypatch):
