@@ -9,7 +9,7 @@ INDEX = "proposal_links_commitment_proposal"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0011_public_meeting_roles"),
+        ("proposals", "0012_call_proposal_counts"),
     ]
 
     operations = [
