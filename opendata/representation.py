@@ -13,7 +13,11 @@ serializer serves every record) and then, per record, only reads attributes and 
 - a many-to-many field whose rows were prefetched reads them without building a related manager per record:
   the plain list `prefetched()` leaves on each instance, or the prefetch cache that `manager.all()` returns;
 - a hyperlinked field reverses its URL once, with a placeholder for the lookup value, and fills it in per record
-  when the value needs no quoting (letters, digits, `-` and `_`); any other value goes through DRF.
+  when the value needs no quoting (letters, digits, `-` and `_`); any other value goes through DRF;
+- the public page's address (a `PageField` given the `route` its model's `get_absolute_url` reverses) likewise,
+  instead of one `get_absolute_url()` and `build_absolute_uri()` per record;
+- a slug of a foreign key (`SlugRelatedField`) reads the value `related_value()` annotated on the row, without
+  joining and building the related row per record.
 
 Anything else, and any record for which the fast reading raises, goes through the field's own `get_attribute` and
 `to_representation`, so errors and defaults are DRF's. tests/opendata/test_representation.py compares both on
@@ -24,11 +28,12 @@ import inspect
 import re
 from collections.abc import Mapping
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db.models import ForeignKey, OuterRef, Prefetch, Subquery
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.db.models.manager import BaseManager
 from django.urls import NoReverseMatch
+from django.urls import reverse as django_reverse
 from rest_framework.fields import Field, SkipField, is_simple_callable
 from rest_framework.relations import (
     Hyperlink,
@@ -36,6 +41,7 @@ from rest_framework.relations import (
     ManyRelatedField,
     PKOnlyObject,
     RelatedField,
+    SlugRelatedField,
 )
 from rest_framework.reverse import reverse as drf_reverse
 
@@ -120,6 +126,86 @@ def prefetched(lookup):
     return Prefetch(lookup, to_attr=PREFETCHED.format(lookup))
 
 
+def related_value(model, lookup):
+    """Annotate a foreign key's slug (`"plan__slug"`) that a published serializer shows, for `annotate(**...)`.
+
+    A `SlugRelatedField` on that key then reads it from the row (`_slug_reader`): no related instance built per
+    record. A subquery rather than a join, so that the page's `count()` (which drops unused annotations) joins
+    nothing either.
+    """
+    relation, slug_field = lookup.split("__")
+    related = model._meta.get_field(relation).related_model
+    value = Subquery(related._base_manager.filter(pk=OuterRef(relation)).values(slug_field)[:1])
+    return {PREFETCHED.format(f"{relation}_{slug_field}"): value}
+
+
+def _drf_value(field):
+    """The field's value as DRF gives it, for a reader that gives the final value (no writer)."""
+    get_attribute, to_representation = field.get_attribute, field.to_representation
+
+    def value(instance):
+        attribute = get_attribute(instance)
+        return None if attribute is None else to_representation(attribute)
+
+    return value
+
+
+def _slug_reader(field, model):
+    """A slug of a foreign key: the value `related_value()` annotated on the row, when it is there; else DRF's."""
+    attrs = field.source_attrs
+    if model is None or len(attrs) != 1 or _overrides(field, SlugRelatedField, "to_representation"):
+        return None
+    try:
+        relation = model._meta.get_field(attrs[0])
+    except FieldDoesNotExist:
+        return None
+    if not isinstance(relation, ForeignKey):
+        return None
+    annotated = PREFETCHED.format(f"{attrs[0]}_{field.slug_field}")
+    key = relation.attname
+    slow = _drf_value(field)
+
+    def read(instance, mapping):
+        state = getattr(instance, "__dict__", None)
+        if state is not None and annotated in state:
+            value = state[annotated]
+            # None only when there is no related row (a null key), as DRF gives it.
+            if value is not None or (key in state and state[key] is None):
+                return value
+        return slow(instance)
+
+    return read
+
+
+def _page_reader(field, model):
+    """The public page's address from the route reversed once, when the record is the model's and its lookup
+    value needs no quoting; else DRF's (`get_absolute_url()`, then the field's `to_representation`)."""
+    route = getattr(field, "route", None)
+    if route is None or model is None or field.source != "get_absolute_url":
+        return None
+    view_name, lookup = route
+    try:
+        pattern = django_reverse(view_name, kwargs={lookup: PLACEHOLDER})
+    except NoReverseMatch:
+        return None
+    request = field.context.get("request")
+    if request is not None:
+        pattern = field.to_representation(pattern)
+    if pattern.count(PLACEHOLDER) != 1:
+        return None
+    before, after = pattern.split(PLACEHOLDER)
+    slow = _drf_value(field)
+
+    def read(instance, mapping):
+        if type(instance) is model:
+            value = instance.__dict__.get(lookup)
+            if type(value) is str and PLAIN_VALUE.fullmatch(value) is not None:
+                return before + value + after
+        return slow(instance)
+
+    return read
+
+
 def _many_reader(field, model):
     """A many-to-many field: the prefetched rows when there are some, else DRF's `manager.all()`."""
     fallback = field.get_attribute
@@ -181,6 +267,16 @@ def _overrides(field, cls, name):
     return getattr(type(field), name) is not getattr(cls, name)
 
 
+def _final_reader(field, model):
+    """A reader that gives the field's final value (its writer is then None), or None."""
+    if isinstance(field, SlugRelatedField):
+        if not _overrides(field, RelatedField, "get_attribute"):
+            return _slug_reader(field, model)
+    elif getattr(field, "route", None) is not None and not _overrides(field, Field, "get_attribute"):
+        return _page_reader(field, model)
+    return None
+
+
 def _reader(field, model):
     if isinstance(field, ManyRelatedField):
         if _overrides(field, ManyRelatedField, "get_attribute"):
@@ -213,9 +309,13 @@ class FastRepresentation:
         plan = self.__dict__.get("_fast_plan")
         if plan is None:
             model = getattr(getattr(self, "Meta", None), "model", None)
-            plan = self._fast_plan = [
-                (field.field_name, _reader(field, model), _writer(field)) for field in self._readable_fields
-            ]
+            plan = self._fast_plan = []
+            for field in self._readable_fields:
+                final = _final_reader(field, model)
+                if final is not None:
+                    plan.append((field.field_name, final, None))
+                else:
+                    plan.append((field.field_name, _reader(field, model), _writer(field)))
         return plan
 
     def to_representation(self, instance):
@@ -227,6 +327,9 @@ class FastRepresentation:
             except SkipField:
                 continue
             # As DRF: None is null without asking the field; a primary-key-only relation is None by its pk.
+            if write is None:  # the reader gave the final value
+                ret[name] = attribute
+                continue
             check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else write(attribute)
         return ret

@@ -33,7 +33,11 @@ class PublishedSerializer(FastRepresentation, serializers.ModelSerializer):
 class PageField(serializers.CharField):
     """The absolute address of the object's public page."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, route=None, **kwargs):
+        # `route`: (URL name, field) when the model's `get_absolute_url` is exactly that reverse() of that one
+        # field: the list then reverses it once per request, not once per record (opendata/representation.py;
+        # tests/opendata/test_representation.py compares it with `get_absolute_url` on every dataset).
+        self.route = route
         kwargs.setdefault("help_text", _("Address of the public page."))
         super().__init__(source="get_absolute_url", read_only=True, **kwargs)
 
@@ -96,7 +100,7 @@ class OrganizationSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:organization-detail", lookup_field="slug", help_text=_("Address of this record in the API.")
     )
-    page = PageField()
+    page = PageField(route=("commitments:organization-detail", "slug"))
 
     class Meta:
         model = Organization
@@ -115,7 +119,7 @@ class ActionPlanSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:plan-detail", lookup_field="slug", help_text=_("Address of this record in the API.")
     )
-    page = PageField()
+    page = PageField(route=("commitments:plan-detail", "slug"))
     progress = serializers.DecimalField(
         max_digits=4,
         decimal_places=1,
@@ -163,7 +167,7 @@ class CommitmentSerializer(PublishedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:commitment-detail", lookup_field="code", help_text=_("Address of this record in the API.")
     )
-    page = PageField()
+    page = PageField(route=("commitments:commitment-detail", "code"))
     plan = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=_("Identifier of the plan."))
     lead = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text=_("Identifier of the lead institution.")

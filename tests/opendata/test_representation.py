@@ -70,3 +70,25 @@ def test_the_api_routes_use_the_lookup_pattern_the_fast_hyperlinks_assume():
     assert lookups
     for pattern in lookups:
         assert ">[^/.]+)" in pattern, pattern
+
+
+def test_the_commitment_page_and_slugs_give_what_drf_gives_with_or_without_the_annotations(portal):
+    # The dataset's rows carry the plan's and the lead's slugs (related_value) and the page comes from the route
+    # reversed once; plain rows (no annotation, deferred fields) go through DRF: the same output either way.
+    from commitments.models import Commitment
+    from opendata.serializers import CommitmentSerializer
+
+    request = api_request()
+    dataset = next(dataset for dataset in DATASETS if dataset.slug == "compromisos")
+    reference = CommitmentSerializer(context={"request": request})
+    for rows in (
+        list(dataset.queryset()),
+        list(Commitment.objects.order_by("code")),
+        list(Commitment.objects.only("pk")),
+    ):
+        planned = CommitmentSerializer(rows, many=True, context={"request": request}).data
+        expected = [drf.Serializer.to_representation(reference, row) for row in rows]
+        assert typed(planned) == typed(expected)
+    # ... and the planned readers are the ones that give the final value (not DRF's per record).
+    plan = {name: write for name, _read, write in reference._representation_plan()}
+    assert plan["page"] is None and plan["plan"] is None and plan["lead"] is None
