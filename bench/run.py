@@ -1,9 +1,11 @@
 """Benchmark every public page against the stack's own floor, at 1x and 100x data.
 
 Usage: DATABASE_URL=postgres://… python bench/run.py [--scales 1 100] [--duration 10] [--connections 8]
-Creates its own database next to the one DATABASE_URL names, serves the portal with gunicorn as the README
+       [--repeats 7] [--rounds 3] [--render-only]
+Creates one database per scale next to the one DATABASE_URL names and seeds them all, times every page's
+uncached render in rounds that alternate the scales (the machine's speed drifts), serves the portal with gunicorn as the README
 recommends for production (debug off), drives each page with wrk on 127.0.0.1 only, and writes
-bench/results.json. Cleans up its database and processes, whatever happens.
+bench/results.json. Cleans up its databases and processes, whatever happens.
 """
 
 import argparse
@@ -108,7 +110,7 @@ def render_cost(path, repeats):
     cpu_ms, sql_ms = statistics.median(cpu) * 1000, statistics.median(sql) * 1000
     return {
         "cpu_ms": round(cpu_ms, 2), "sql_ms": round(sql_ms, 2), "render_ms": round(cpu_ms + sql_ms, 2),
-        "queries": max(counts),
+        "queries": max(counts), "cpu_samples": cpu, "sql_samples": sql,
     }
 
 
@@ -231,20 +233,43 @@ def asset_bytes(port, paths):
     return total
 
 
-def measure_scale(scale, env, port, args):
+def seed_scale(scale, env):
     manage(env, "migrate", "--noinput")
     manage(env, "load_quito_plan")
     started = time.monotonic()
     manage(env, "seed_demo", "--scale", str(scale))
-    seed_seconds = time.monotonic() - started
-    info = probe(env, args.repeats)
+    return round(time.monotonic() - started, 1)
+
+
+def probe_rounds(envs, args):
+    """The uncached renders of every scale, in `--rounds` rounds that alternate the scales.
+
+    The machine's speed drifts over minutes (a shared host): probing the scales one after the other would put
+    that drift into the growth figure. Each round renders every page `--repeats` times at each scale in turn;
+    a page's figures are the medians of all its renders at that scale.
+    """
+    pooled = {}
+    for _round in range(args.rounds):
+        for scale, env in envs.items():
+            info = probe(env, args.repeats)
+            kept = pooled.setdefault(scale, info)
+            for label, page in info["pages"].items():
+                if kept is not info:
+                    kept["pages"][label]["cpu_samples"] += page["cpu_samples"]
+                    kept["pages"][label]["sql_samples"] += page["sql_samples"]
+                    kept["pages"][label]["queries"] = max(kept["pages"][label]["queries"], page["queries"])
+    for info in pooled.values():
+        for page in info["pages"].values():
+            cpu, sql = page.pop("cpu_samples"), page.pop("sql_samples")
+            cpu_ms, sql_ms = statistics.median(cpu) * 1000, statistics.median(sql) * 1000
+            page.update(cpu_ms=round(cpu_ms, 2), sql_ms=round(sql_ms, 2), render_ms=round(cpu_ms + sql_ms, 2))
+            page["renders"] = len(cpu)
+    return pooled
+
+
+def measure_scale(scale, env, port, args, info, seed_seconds):
     if args.render_only:
-        return {
-            "scale": scale,
-            "seed_seconds": round(seed_seconds, 1),
-            "counts": info["counts"],
-            "pages": info["pages"],
-        }
+        return {"scale": scale, "seed_seconds": seed_seconds, "counts": info["counts"], "pages": info["pages"]}
     static_path = (
         "/static/" + json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())["paths"]["css/portal.css"]
     )
@@ -263,7 +288,7 @@ def measure_scale(scale, env, port, args):
     for row in rows.values():
         row["rps_ratio"] = round(row["rps"] / floor["rps"], 2) if floor["rps"] else None
         row["p95_ratio"] = round(row["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
-    return {"scale": scale, "seed_seconds": round(seed_seconds, 1), "counts": info["counts"], "pages": rows}
+    return {"scale": scale, "seed_seconds": seed_seconds, "counts": info["counts"], "pages": rows}
 
 
 def print_table(result):
@@ -329,7 +354,8 @@ def main():
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--duration", type=int, default=10, help="seconds of measurement per page")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--repeats", type=int, default=7, help="uncached renders timed per page (median)")
+    parser.add_argument("--repeats", type=int, default=7, help="uncached renders timed per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of renders, alternating the scales")
     parser.add_argument("--render-only", action="store_true", help="measure the uncached renders only, no wrk")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
@@ -350,18 +376,32 @@ def main():
     manage(env, "collectstatic", "--noinput", "-v", "0")
     port = free_port()
     results = []
+    # One database per scale, all seeded first, so that the renders of the scales can alternate.
+    names = {scale: f"{name}_{scale}x" for scale in args.scales}
+    envs = {
+        scale: {**env, "DATABASE_URL": urlunsplit(urlsplit(url)._replace(path="/" + names[scale]))}
+        for scale in args.scales
+    }
     try:
+        seeded = {}
         for scale in args.scales:
-            recreate_database(admin_url, name)
-            results.append(measure_scale(scale, env, port, args))
+            recreate_database(admin_url, names[scale])
+            seeded[scale] = seed_scale(scale, envs[scale])
+        probed = probe_rounds(envs, args)
+        for scale in args.scales:
+            results.append(measure_scale(scale, envs[scale], port, args, probed[scale], seeded[scale]))
             print_table(results[-1])
     finally:
-        recreate_database(admin_url, name, drop_only=True)
+        for scale in args.scales:
+            recreate_database(admin_url, names[scale], drop_only=True)
     output = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "gunicorn": " ".join(GUNICORN),
         "wrk": None if args.render_only else f"-t2 -c{args.connections} -d{args.duration}s after a 2 s warm-up",
-        "render": f"median of {args.repeats} uncached renders in one process: CPU (time.process_time) + query time",
+        "render": (
+            f"median of {args.rounds} x {args.repeats} uncached renders per page and scale, the scales alternating "
+            "round by round, each round in one process: CPU (time.process_time) + query time"
+        ),
         "cpus": os.cpu_count(),
         "results": results,
         "median_rps_ratio": {
