@@ -338,7 +338,7 @@ class Agreement(models.Model):
             # small index, and their count (`AgreementQuerySet.counts`) may read it instead of every agreement.
             models.Index(
                 fields=["due_on", "session", "number"],
-                condition=Q(status__in=["pending", "in_progress"]),
+                condition=Q(status__in=["pending", "in_progress"]),  # Agreement.OPEN_STATUSES, as open() filters
                 name="agreement_open_by_due_date",
             ),
         ]

@@ -60,7 +60,7 @@ class ProposalQuerySet(models.QuerySet):
         """The latest `limit` of these proposals linked to `commitment`, with what a link shows (one query).
 
         Newest first by id, which the join equates with the link's proposal id: PostgreSQL walks the links' index on
-        (commitment, proposal) backwards and stops after `limit` rows (migration 0012), so a commitment linked to
+        (commitment, proposal) backwards and stops after `limit` rows (migration 0013), so a commitment linked to
         thousands of proposals costs what one linked to ten does."""
         return list(self.filter(commitments=commitment).only("code", "title", "is_demo").order_by("-pk")[:limit])
 
