@@ -263,3 +263,10 @@ def test_attendance_is_unique_per_member_and_session(members):
     attendance = AttendanceFactory(member=members[0])
     with pytest.raises(IntegrityError), transaction.atomic():
         Attendance.objects.create(session=attendance.session, member=members[0], status="absent")
+
+
+def test_the_open_agreements_index_covers_exactly_the_open_statuses():
+    """The council page's counts and list read the partial index only while its condition is `open()`'s filter."""
+    (index,) = [index for index in Agreement._meta.indexes if index.name == "agreement_open_by_due_date"]
+    (lookup, statuses) = index.condition.children[0]
+    assert lookup == "status__in" and set(statuses) == set(Agreement.OPEN_STATUSES)
